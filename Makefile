@@ -1,0 +1,58 @@
+# Réemploi — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run demo test test-fast lint format messages bench migrations-check clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements/base.txt -r requirements/dev.txt
+	$(VENV)/bin/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the locked dependencies
+
+run: install ## Migrate, load the demo data and serve the site on http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: install ## Load (or refresh) the demo data only
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+
+test: install ## Run the whole test suite (DATABASE_URL / REDIS_URL select real services)
+	$(VENV)/bin/pytest --create-db
+
+test-fast: install ## Run the suite, reusing the test database of the previous run
+	$(VENV)/bin/pytest --reuse-db -x
+
+lint: install ## Lint and check formatting
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install ## Fail when a model change has no migration
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: install ## Extract French strings to locale/ and compile them
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=var
+	$(VENV)/bin/pybabel compile -d locale -D django -l fr
+
+bench: install ## Serve the site with gunicorn and measure it (needs wrk; see bench/README.md)
+	$(PY) bench/run.py
+
+clean: ## Remove the virtual environment and local data
+	rm -rf $(VENV) var

@@ -1,0 +1,405 @@
+"""Wagtail page types of the public site and the rules of where each may stand in the tree."""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageManager
+from wagtail.search import index
+
+from content import map as brittany_map
+from content.blocks import BaseStreamBlock
+
+
+
+class SeoMixin:
+    """OpenGraph data for base.html: the page's image when it has one."""
+
+    def og_image(self):
+        image = getattr(self, "image", None)
+        return image.get_rendition("fill-1200x630") if image else None
+
+
+class HomePage(SeoMixin, Page):
+    hero_title = models.CharField(_("headline"), max_length=200)
+    hero_text = models.TextField(_("mission"), help_text=_("One or two sentences saying what the network does."))
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+    shop_cta = models.CharField(_("shop invitation"), max_length=200, blank=True)
+    rental_cta = models.CharField(_("rental invitation"), max_length=200, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("hero_title"),
+        FieldPanel("hero_text"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("shop_cta"), FieldPanel("rental_cta")], heading=_("Calls to action")),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("hero_text"), index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from content.models.snippets import Partner
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_news"] = NewsPage.objects.cards()[:3]
+        context["latest_stories"] = StoryPage.objects.cards()[:3]
+        context["partners"] = Partner.objects.filter(show_on_home=True).select_related("logo").prefetch_related("logo__renditions")
+        return context
+
+
+class NetworkIndexPage(SeoMixin, Page):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.MemberPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("network page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        members = list(MemberPage.objects.live().child_of(self).order_by("title"))
+        for member in members:
+            member.map_x, member.map_y = member.map_position()
+        context["members"] = members
+        context["map"] = brittany_map
+        context["map_tiles_url"] = settings.MAP_TILES_URL
+        return context
+
+
+class MemberPage(SeoMixin, Page):
+    """A member association of the network."""
+
+    short_description = models.CharField(_("short description"), max_length=250)
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("photo"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    street = models.CharField(_("street"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=5)
+    city = models.CharField(_("city"), max_length=100)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True, help_text=_("One line per day or period."))
+    offers_sale = models.BooleanField(_("sale"), default=False)
+    offers_rental = models.BooleanField(_("rental"), default=False)
+    offers_repair = models.BooleanField(_("repair"), default=False)
+    offers_training = models.BooleanField(_("training"), default=False)
+    offers_collection = models.BooleanField(_("collection"), default=False)
+    is_demo = models.BooleanField(
+        _("demo association"), default=False, help_text=_("Invented for the demonstration: shown as such.")
+    )
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("short_description"),
+        FieldPanel("image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("street"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=_("Address"),
+        ),
+        MultiFieldPanel([FieldPanel("phone"), FieldPanel("email"), FieldPanel("website")], heading=_("Contact")),
+        FieldPanel("opening_hours"),
+        MultiFieldPanel(
+            [
+                FieldPanel("offers_sale"),
+                FieldPanel("offers_rental"),
+                FieldPanel("offers_repair"),
+                FieldPanel("offers_training"),
+                FieldPanel("offers_collection"),
+            ],
+            heading=_("Services offered"),
+        ),
+        FieldPanel("is_demo"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("short_description"),
+        index.SearchField("city"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["content.NetworkIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("member association")
+
+    SERVICE_FIELDS = ("offers_sale", "offers_rental", "offers_repair", "offers_training", "offers_collection")
+
+    def services(self):
+        return [self._meta.get_field(name).verbose_name for name in self.SERVICE_FIELDS if getattr(self, name)]
+
+    def opening_hours_lines(self):
+        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+
+    def map_position(self):
+        return brittany_map.project(self.longitude, self.latitude)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        self.map_x, self.map_y = self.map_position()
+        context["map"] = brittany_map
+        return context
+
+
+class PartnersPage(SeoMixin, Page):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("partners page")
+
+    def get_context(self, request, *args, **kwargs):
+        from content.models.snippets import Partner
+
+        context = super().get_context(request, *args, **kwargs)
+        partners = Partner.objects.select_related("logo").prefetch_related("logo__renditions")
+        groups = {kind: [] for kind in Partner.Kind}
+        for partner in partners:
+            groups[Partner.Kind(partner.kind)].append(partner)
+        context["partner_groups"] = [(kind.label, items) for kind, items in groups.items() if items]
+        return context
+
+
+class ArticlePageManager(PageManager):
+    def cards(self):
+        """Live articles, newest first, with what a card shows loaded in bulk."""
+        return (
+            self.get_queryset()
+            .live()
+            .order_by("-date", "-pk")
+            .select_related("image")
+            .prefetch_related("image__renditions")
+        )
+
+
+class ArticlePage(SeoMixin, Page):
+    """What news items and stories share: a date, an introduction, an image, a body and tags."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    intro = models.TextField(_("introduction"), max_length=500)
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt = models.CharField(
+        _("alternative text of the image"), max_length=250, blank=True,
+        help_text=_("Required when an image is chosen."),
+    )
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    subpage_types = []
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.image_id and not self.image_alt.strip():
+            raise ValidationError({"image_alt": _("Describe the image for people who cannot see it.")})
+
+
+class NewsPageTag(TaggedItemBase):
+    content_object = ParentalKey("content.NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class StoryPageTag(TaggedItemBase):
+    content_object = ParentalKey("content.StoryPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class NewsPage(ArticlePage):
+    tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("tags"))
+    parent_page_types = ["content.NewsIndexPage"]
+    objects = ArticlePageManager()
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news")
+
+
+class StoryPage(ArticlePage):
+    tags = ClusterTaggableManager(through=StoryPageTag, blank=True, verbose_name=_("tags"))
+    parent_page_types = ["content.StoryIndexPage"]
+    objects = ArticlePageManager()
+
+    class Meta:
+        verbose_name = _("collective story")
+        verbose_name_plural = _("collective stories")
+
+
+class ArticleIndexPage(SeoMixin, RoutablePageMixin, Page):
+    """A paginated listing of its articles, filterable by tag."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    max_count = 1
+    per_page = 9
+    article_model = None
+    tag_model = None
+
+    class Meta:
+        abstract = True
+
+    def articles(self):
+        return self.article_model.objects.cards().child_of(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = self.articles()
+        tag = request.GET.get("tag", "").strip()
+        if tag:
+            articles = articles.filter(tags__slug=tag)
+        paginator = Paginator(articles, self.per_page)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page_obj = paginator.page(1)
+        except EmptyPage:
+            page_obj = paginator.page(paginator.num_pages)
+        context.update(
+            articles=page_obj,
+            page_obj=page_obj,
+            current_tag=tag,
+            tags=Tag.objects.filter(**{f"{self.tag_model._meta.app_label}_{self.tag_model._meta.model_name}_items__isnull": False})
+            .distinct()
+            .order_by("name"),
+        )
+        return context
+
+
+class NewsIndexPage(ArticleIndexPage):
+    subpage_types = ["content.NewsPage"]
+    article_model = NewsPage
+    tag_model = NewsPageTag
+
+    class Meta:
+        verbose_name = _("news index")
+
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @path("rss/")
+    def rss(self, request):
+        from content.feeds import NewsFeed
+
+        return NewsFeed(self)(request)
+
+
+class StoryIndexPage(ArticleIndexPage):
+    subpage_types = ["content.StoryPage"]
+    article_model = StoryPage
+    tag_model = StoryPageTag
+
+    class Meta:
+        verbose_name = _("stories index")
+
+
+class StandardPage(SeoMixin, Page):
+    """Legal notices, terms of sale, privacy policy, accessibility statement, and other plain pages."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"))
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body"), FieldPanel("last_reviewed")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["content.HomePage", "content.StandardPage"]
+    subpage_types = ["content.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+class FormField(AbstractFormField):
+    page = ParentalKey("content.FormPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class FormPage(SeoMixin, AbstractEmailForm):
+    """A public form (contact, "Donner du matériel"): submissions are stored and e-mailed to staff."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    thank_you_text = RichTextField(_("thank-you message"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = AbstractEmailForm.content_panels + [
+        FormSubmissionsPanel(),
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label=_("Form fields")),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]), FieldPanel("subject")],
+            heading=_("E-mail to staff"),
+        ),
+    ]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("form page")
+
+    def serve(self, request, *args, **kwargs):
+        from content.ratelimits import form_rate_limited
+
+        if request.method == "POST" and form_rate_limited(request, "page-form"):
+            form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
+            form.add_error(None, _("Too many submissions from your connection. Please try again in a few minutes."))
+            context = self.get_context(request)
+            context["form"] = form
+            from django.template.response import TemplateResponse
+
+            return TemplateResponse(request, self.get_template(request), context, status=429)
+        return super().serve(request, *args, **kwargs)
+
+    def send_mail(self, form):
+        from content.tasks import send_plain_email
+
+        addresses = [address.strip() for address in self.to_address.split(",") if address.strip()]
+        send_plain_email.delay(
+            subject=self.subject or str(self.title),
+            body=self.render_email(form),
+            to=addresses,
+            from_email=self.from_address or settings.DEFAULT_FROM_EMAIL,
+        )

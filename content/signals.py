@@ -1,0 +1,18 @@
+"""Keep cached HTML and menus right: any change of what is published empties them."""
+
+from django.core.cache import cache, caches
+from django.db.models.signals import post_delete
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished
+
+from content.context_processors import MENU_CACHE_KEY
+
+
+def on_publication_change(**kwargs):
+    caches["pages"].clear()
+    cache.delete(MENU_CACHE_KEY)
+
+
+page_published.connect(on_publication_change, dispatch_uid="content-published")
+page_unpublished.connect(on_publication_change, dispatch_uid="content-unpublished")
+post_delete.connect(on_publication_change, sender=Page, dispatch_uid="content-page-deleted")

@@ -1,0 +1,8 @@
+from celery import shared_task
+from django.core.mail import EmailMessage
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_plain_email(*, subject: str, body: str, to: list[str], from_email: str, headers: dict | None = None):
+    """Send one plain-text e-mail (inline without a broker, on a Celery worker with one)."""
+    EmailMessage(subject=subject, body=body, to=to, from_email=from_email, headers=headers or {}).send()

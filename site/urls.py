@@ -1,0 +1,54 @@
+from django.apps import apps
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_page
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from content import views as content_views
+from reemploi.views import login_redirect
+
+# Oscar and the Wagtail admin have login and sign-up pages of their own: every one leads to allauth,
+# which rate-limits them (one login for the whole platform).
+single_login_patterns = [
+    path("admin/login/", login_redirect("account_login")),
+    path("boutique/accounts/login/", login_redirect("account_login")),
+    path("boutique/accounts/register/", login_redirect("account_signup")),
+    path("boutique/password-reset/", login_redirect("account_reset_password")),
+]
+
+urlpatterns = single_login_patterns + [
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("compte/", include("allauth.urls")),
+    path("boutique/", include(apps.get_app_config("oscar").urls[0])),
+    path("newsletter/", include("content.urls")),
+    path("recherche/", content_views.search, name="search"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", content_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif not getattr(settings, "AWS_STORAGE_BUCKET_NAME", ""):
+    # Public media from the local disk when no S3 bucket is configured (embedded default).
+    from django.views.static import serve as static_serve
+
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", static_serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+# Wagtail serves every other path. With PAGE_CACHE_SECONDS set, anonymous responses that carry no
+# cookie are cached (the "pages" cache, emptied on each publication).
+if settings.PAGE_CACHE_SECONDS:
+    serve = cache_page(settings.PAGE_CACHE_SECONDS, cache="pages")(wagtail_views.serve)
+    urlpatterns += [re_path(r"^((?:[\w\-]+/)*)$", serve, name="wagtail_serve_cached")]
+urlpatterns += [path("", include(wagtail_urls))]
