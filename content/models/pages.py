@@ -233,6 +233,13 @@ class ArticlePage(SeoMixin, Page):
     class Meta:
         abstract = True
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        index = self.get_parent()
+        context["index_url"] = index.get_url(request)
+        context["index_title"] = index.title
+        return context
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -320,7 +327,7 @@ class NewsIndexPage(ArticleIndexPage):
 
     @path("")
     def index(self, request):
-        return self.render(request)
+        return self.render(request, context_overrides={"feed_url": self.url + "rss/"})
 
     @path("rss/")
     def rss(self, request):

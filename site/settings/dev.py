@@ -13,3 +13,7 @@ OSCAR_BASKET_COOKIE_SECURE = False
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# whitenoise serves static files straight from the apps' folders, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

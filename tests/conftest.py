@@ -1,0 +1,121 @@
+"""Fixtures shared by the whole suite.
+
+- Caches (local memory, or Redis when REDIS_URL is set) start empty in every test.
+- `site_tree` rebuilds Wagtail's root, the home page and both site models after a transactional
+  test flushed them (shared/STACK.md #10).
+- Browser tests use the Debian Chromium at /usr/bin/chromium; where it is absent they are skipped,
+  and the run says so plainly, unless REQUIRE_BROWSER=1 (CI), which makes its absence an error.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.core.cache import caches
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+_skipped_browser_tests = []
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
+
+
+def pytest_collection_modifyitems(config, items):
+    if chromium_available():
+        return
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_items:
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium")
+    marker = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    for item in browser_items:
+        item.add_marker(marker)
+        _skipped_browser_tests.append(item.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_browser_tests:
+        terminalreporter.write_line(
+            f"BROWSER TESTS SKIPPED: {len(_skipped_browser_tests)} tests need Chromium at {CHROMIUM} "
+            "(Debian: apt-get install chromium). `.ci/run` installs it.",
+            yellow=True,
+            bold=True,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    for alias in caches:
+        caches[alias].clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _media_storage(settings, tmp_path):
+    """Files written by a test land in its own temporary folders."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": tmp_path / "media"}},
+        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": tmp_path / "private", "base_url": None}},
+    }
+    yield
+
+
+def ensure_site_tree():
+    """Recreate the Wagtail root, the home page and both site records if a flush removed them."""
+    from django.contrib.sites.models import Site as DjangoSite
+    from wagtail.models import Locale, Page, Site
+
+    from content.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        Locale.objects.get_or_create(language_code="fr")
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+        home = root.add_child(
+            instance=HomePage(
+                title="Accueil",
+                slug="accueil",
+                hero_title="Une seconde vie pour le matériel informatique",
+                hero_text="Le réseau OGO reconditionne les ordinateurs des institutions bretonnes.",
+            )
+        )
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Réemploi"},
+    )
+    DjangoSite.objects.update_or_create(pk=1, defaults={"domain": "testserver", "name": "Réemploi – OGO"})
+    return home
+
+
+@pytest.fixture
+def home_page(db):
+    return ensure_site_tree()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    return shutil.which("chromium") or CHROMIUM
