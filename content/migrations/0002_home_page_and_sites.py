@@ -17,7 +17,9 @@ def create_home_and_sites(apps, schema_editor):
     HomePage = apps.get_model("content", "HomePage")
     DjangoSite = apps.get_model("sites", "Site")
 
-    host = urlsplit(settings.SITE_BASE_URL).hostname or "localhost"
+    base_url = urlsplit(settings.SITE_BASE_URL)
+    host = base_url.hostname or "localhost"
+    port = base_url.port or (443 if base_url.scheme == "https" else 80)
     DjangoSite.objects.update_or_create(
         pk=getattr(settings, "SITE_ID", 1), defaults={"domain": host, "name": "Réemploi – OGO"}
     )
@@ -50,7 +52,7 @@ def create_home_and_sites(apps, schema_editor):
     root.numchild = Page.objects.filter(depth=2).count()
     root.save(update_fields=["numchild"])
     Site.objects.all().delete()
-    Site.objects.create(hostname=host, port=80, root_page_id=home.pk, is_default_site=True, site_name="Réemploi")
+    Site.objects.create(hostname=host, port=port, root_page_id=home.pk, is_default_site=True, site_name="Réemploi")
 
 
 class Migration(migrations.Migration):

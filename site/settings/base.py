@@ -274,7 +274,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview panel frames its own pages
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views override it with SAMEORIGIN themselves
 OSCAR_BASKET_COOKIE_SECURE = True
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
 
