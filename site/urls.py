@@ -30,6 +30,7 @@ urlpatterns = single_login_patterns + [
     path("compte/", include("allauth.urls")),
     path("boutique/", include(apps.get_app_config("oscar").urls[0])),
     path("newsletter/", include("content.urls")),
+    path("", include("devices.urls")),
     path("recherche/", content_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", content_views.robots_txt, name="robots_txt"),

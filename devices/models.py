@@ -1,0 +1,332 @@
+"""The device registry: donors, intake batches, devices and their append-only event log."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+from devices.tags import asset_tag_generate
+
+
+class PrivateStorage(LazyObject):
+    """The `private` storage of settings.STORAGES: never under MEDIA_URL."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+private_storage = PrivateStorage()
+
+# A département (35, 2A, 974) or a commune's INSEE code (35238, 2A004, 97411).
+TERRITORY_RE = re.compile(r"^(?:\d{2}|2[AB]|97[1-6])$|^(?:\d{2}|2[AB])\d{3}$")
+territory_validator = RegexValidator(
+    TERRITORY_RE,
+    _("Give a département code (35, 2A, 974) or a commune INSEE code (35238)."),
+)
+
+
+def department_of(territory: str) -> str:
+    """The département code of a département or commune INSEE code."""
+    return territory[:3] if territory.startswith("97") else territory[:2]
+
+
+class Association(models.Model):
+    """A member association of the network: collects, refurbishes and holds devices."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("short name"), unique=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    department = models.CharField(_("département"), max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member association")
+        verbose_name_plural = _("member associations")
+
+    def __str__(self):
+        return self.name
+
+
+class Donor(models.Model):
+    class Kind(models.TextChoices):
+        LOCAL_AUTHORITY = "local_authority", _("Local authority")
+        PUBLIC_BODY = "public_body", _("Public body")
+        COMPANY = "company", _("Company")
+        ASSOCIATION = "association", _("Association")
+        INDIVIDUAL = "individual", _("Individual")
+
+    # What the public passport says of a device's origin: a category, never the donor's identity.
+    ORIGIN_LABELS = {
+        Kind.LOCAL_AUTHORITY: _("Donated by a local authority"),
+        Kind.PUBLIC_BODY: _("Donated by a public body"),
+        Kind.COMPANY: _("Donated by a company"),
+        Kind.ASSOCIATION: _("Donated by an association"),
+        Kind.INDIVIDUAL: _("Donated by an individual"),
+    }
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    public_name_agreed = models.BooleanField(
+        _("name may appear on device passports"),
+        default=False,
+        help_text=_("Tick only with the donor's written agreement."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal users"),
+        blank=True,
+        related_name="donors",
+        help_text=_("People of the donor who see its batches in the donor portal."),
+    )
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+
+    def __str__(self):
+        return self.name
+
+    def origin_label(self):
+        label = self.ORIGIN_LABELS[self.Kind(self.kind)]
+        if self.public_name_agreed and self.kind != self.Kind.INDIVIDUAL:
+            return f"{label} ({self.name})"
+        return label
+
+
+class IntakeBatch(models.Model):
+    donor = models.ForeignKey(Donor, verbose_name=_("donor"), on_delete=models.PROTECT, related_name="batches")
+    association = models.ForeignKey(
+        Association, verbose_name=_("collecting association"), on_delete=models.PROTECT, related_name="batches"
+    )
+    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    reference = models.CharField(_("contract or reference"), max_length=100, blank=True)
+    declared_laptops = models.PositiveIntegerField(_("declared laptops"), default=0)
+    declared_desktops = models.PositiveIntegerField(_("declared desktops"), default=0)
+    declared_screens = models.PositiveIntegerField(_("declared screens"), default=0)
+    declared_other = models.PositiveIntegerField(_("declared other devices"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = _("intake batch")
+        verbose_name_plural = _("intake batches")
+
+    def __str__(self):
+        ref = f" – {self.reference}" if self.reference else ""
+        return f"{self.donor} – {self.received_on:%d/%m/%Y}{ref}"
+
+    @property
+    def declared_total(self):
+        return self.declared_laptops + self.declared_desktops + self.declared_screens + self.declared_other
+
+
+class Device(models.Model):
+    class Category(models.TextChoices):
+        LAPTOP = "laptop", _("Laptop")
+        DESKTOP = "desktop", _("Desktop")
+        SCREEN = "screen", _("Screen")
+        SERVER = "server", _("Server")
+        TABLET = "tablet", _("Tablet")
+        SMARTPHONE = "smartphone", _("Smartphone")
+        OTHER = "other", _("Other")
+
+    class StorageKind(models.TextChoices):
+        NONE = "", _("None")
+        HDD = "hdd", _("Hard disk (HDD)")
+        SSD = "ssd", _("SSD")
+        NVME = "nvme", _("NVMe SSD")
+        EMMC = "emmc", _("eMMC")
+
+    class Grade(models.TextChoices):
+        A = "A", _("Grade A – very good condition")
+        B = "B", _("Grade B – good condition")
+        C = "C", _("Grade C – fair condition")
+
+    # Published on the passport and in the shop: what each grade means.
+    GRADE_CRITERIA = {
+        Grade.A: _("Light signs of use, hardly visible; screen without marks; battery at 80 % or more."),
+        Grade.B: _("Visible light scratches on the case; screen without marks; battery at 70 % or more."),
+        Grade.C: _("Marked signs of use (scratches, small dents) that do not affect any function."),
+    }
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        IN_WORKSHOP = "in_workshop", _("In the workshop")
+        READY = "ready", _("Ready (erased and graded)")
+        LISTED = "listed", _("Listed for sale")
+        RESERVED = "reserved", _("Reserved for rental")
+        SOLD = "sold", _("Sold")
+        RENTED = "rented", _("Rented")
+        DONATED = "donated", _("Donated")
+        RECYCLED = "recycled", _("Recycled (DEEE)")
+        PARTS = "parts", _("Harvested for parts")
+
+    REUSED = (Status.SOLD, Status.RENTED, Status.DONATED)
+    ENDED = (Status.RECYCLED, Status.PARTS)
+
+    asset_tag = models.CharField(_("asset tag"), max_length=7, unique=True, default=asset_tag_generate, editable=False)
+    serial = models.CharField(_("serial number"), max_length=100, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    brand = models.CharField(_("brand"), max_length=60, blank=True)
+    model = models.CharField(_("model"), max_length=120, blank=True)
+    cpu = models.CharField(_("processor"), max_length=120, blank=True)
+    ram_gb = models.PositiveSmallIntegerField(_("memory (GB)"), null=True, blank=True)
+    storage_kind = models.CharField(_("storage kind"), max_length=10, choices=StorageKind.choices, blank=True)
+    storage_gb = models.PositiveIntegerField(_("storage (GB)"), null=True, blank=True)
+    screen_inches = models.DecimalField(
+        _("screen size (inches)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    os = models.CharField(_("operating system"), max_length=80, blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    battery_health = models.PositiveSmallIntegerField(
+        _("battery health (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    batch = models.ForeignKey(
+        IntakeBatch, verbose_name=_("intake batch"), on_delete=models.PROTECT, related_name="devices"
+    )
+    association = models.ForeignKey(
+        Association, verbose_name=_("holding association"), on_delete=models.PROTECT, related_name="devices"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, editable=False
+    )
+    # Maintained by the services, checked against the event log before every outcome.
+    needs_erasure = models.BooleanField(_("needs an erasure"), default=True, editable=False)
+    tests_passed = models.BooleanField(_("all functions tested OK"), default=False, editable=False)
+    # The current outcome, for reports: categories only, never a person's identity.
+    outcome_category = models.CharField(_("beneficiary category"), max_length=30, blank=True, editable=False)
+    outcome_territory = models.CharField(_("territory"), max_length=5, blank=True, editable=False)
+    outcome_department = models.CharField(_("département"), max_length=3, blank=True, editable=False)
+    outcome_at = models.DateTimeField(_("outcome on"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("registered on"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated on"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "serial"], condition=~models.Q(serial=""), name="devices_unique_brand_serial"
+            ),
+        ]
+        indexes = [models.Index(fields=["batch", "status"]), models.Index(fields=["serial"])]
+        permissions = [("operate_device", _("Can record workshop steps and outcomes"))]
+
+    def __str__(self):
+        label = " ".join(part for part in (self.brand, self.model) if part) or self.get_category_display()
+        return f"{self.asset_tag} – {label}"
+
+    def grade_criteria(self):
+        return self.GRADE_CRITERIA.get(self.grade, "") if self.grade else ""
+
+    @property
+    def is_reused(self):
+        return self.status in self.REUSED
+
+
+class BeneficiaryCategory(models.TextChoices):
+    """Who benefits from a device's second life, without saying who exactly."""
+
+    INDIVIDUAL = "individual", _("Individual buyer")
+    CCAS = "org_ccas", _("CCAS (social action centre)")
+    ASSOCIATION = "org_association", _("Association")
+    CRAFT_SHOP = "org_craft_shop", _("Craftsperson or shopkeeper")
+    SCHOOL = "org_school", _("School")
+    LOCAL_AUTHORITY = "org_local_authority", _("Local authority")
+    OTHER_ORGANISATION = "org_other", _("Other organisation")
+    REGION_TRAINEE = "region_trainee", _("Trainee of a Région-funded training")
+    YOUTH_MISSION_LOCALE = "youth_mission_locale", _("Young person supported by a Mission locale")
+    OTHER_PROGRAMME = "programme_other", _("Beneficiary of another programme")
+
+
+class DeviceEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("Device events are never modified: record a correction instead."))
+
+    def delete(self):
+        raise ValidationError(_("Device events are never deleted: record a correction instead."))
+
+
+class DeviceEvent(models.Model):
+    """One fact of a device's life. Append-only: never edited, never deleted."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        CLEANED = "cleaned", _("Cleaned")
+        TESTED = "tested", _("Tested")
+        ERASED = "erased", _("Data erasure")
+        OS_INSTALLED = "os_installed", _("Operating system installed")
+        GRADED = "graded", _("Graded")
+        REPAIRED = "repaired", _("Repaired")
+        LISTED = "listed", _("Listed for sale")
+        UNLISTED = "unlisted", _("Withdrawn from sale")
+        RESERVED = "reserved", _("Reserved for rental")
+        RELEASED = "released", _("Released from the rental pool")
+        SOLD = "sold", _("Sold")
+        RENTED = "rented", _("Rented")
+        RETURNED = "returned", _("Returned")
+        DONATED = "donated", _("Donated")
+        RECYCLED = "recycled", _("Recycled (DEEE)")
+        HARVESTED = "harvested", _("Harvested for parts")
+        TRANSFERRED = "transferred", _("Transferred to another association")
+        CORRECTED = "corrected", _("Correction")
+
+    OUTCOMES = (Kind.SOLD, Kind.RENTED, Kind.DONATED)
+
+    device = models.ForeignKey(Device, verbose_name=_("device"), on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("date"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded on"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.PROTECT, related_name="+"
+    )
+    status_before = models.CharField(_("status before"), max_length=20, choices=Device.Status.choices, blank=True)
+    status_after = models.CharField(_("status after"), max_length=20, choices=Device.Status.choices)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    evidence = models.FileField(
+        _("evidence file"), storage=private_storage, upload_to="devices/evidence/%Y/%m/", blank=True, max_length=255
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = DeviceEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        verbose_name = _("device event")
+        verbose_name_plural = _("device events")
+        indexes = [models.Index(fields=["device", "kind"])]
+
+    def __str__(self):
+        return f"{self.device.asset_tag} – {self.get_kind_display()} – {self.occurred_at:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Device events are never modified: record a correction instead."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Device events are never deleted: record a correction instead."))
+
+    @property
+    def erasure_succeeded(self):
+        return self.kind == self.Kind.ERASED and self.data.get("result") == "success"

@@ -1,0 +1,112 @@
+"""Reads of the registry: reports, figures, passports. Query counts never grow with the data size."""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+
+from devices import environment
+from devices.models import BeneficiaryCategory, Device, DeviceEvent, Donor, IntakeBatch
+
+IMPACT_CACHE_KEY = "devices:impact-figures"
+Status = Device.Status
+
+
+@dataclass
+class BatchReport:
+    batch: IntakeBatch
+    total: int = 0
+    by_status: list[tuple[str, str, int]] = field(default_factory=list)  # (status, label, count)
+    reused: int = 0
+    processed: int = 0
+    by_category: list[tuple[str, int]] = field(default_factory=list)  # beneficiary category label, count
+    by_department: list[tuple[str, int]] = field(default_factory=list)
+    by_device_category: list[tuple[str, int]] = field(default_factory=list)
+    environment: dict = field(default_factory=dict)
+
+    @property
+    def reuse_rate(self) -> float | None:
+        """Reused ÷ processed, where processed = reused + recycled + harvested for parts."""
+        return self.reused / self.processed if self.processed else None
+
+
+def batch_report(batch: IntakeBatch) -> BatchReport:
+    """Counts of a batch, from the devices' current state: four aggregate queries whatever its size."""
+    devices = Device.objects.filter(batch=batch)
+    report = BatchReport(batch=batch)
+    status_counts = dict(devices.values_list("status").annotate(n=Count("pk")).order_by())
+    report.by_status = [(s.value, s.label, status_counts.get(s.value, 0)) for s in Status]
+    report.total = sum(status_counts.values())
+    report.reused = sum(status_counts.get(s, 0) for s in Device.REUSED)
+    report.processed = report.reused + sum(status_counts.get(s, 0) for s in Device.ENDED)
+    reused = devices.filter(status__in=Device.REUSED)
+    labels = dict(BeneficiaryCategory.choices)
+    report.by_category = [
+        (labels.get(cat, cat), n)
+        for cat, n in reused.values_list("outcome_category").annotate(n=Count("pk")).order_by("-n", "outcome_category")
+    ]
+    report.by_department = list(
+        reused.values_list("outcome_department").annotate(n=Count("pk")).order_by("-n", "outcome_department")
+    )
+    reused_by_kind = dict(reused.values_list("category").annotate(n=Count("pk")).order_by())
+    device_labels = dict(Device.Category.choices)
+    report.by_device_category = [(device_labels[c], n) for c, n in sorted(reused_by_kind.items())]
+    report.environment = environment.avoided(reused_by_kind)
+    return report
+
+
+def donor_batches(donor: Donor):
+    """A donor's batches with their device counts (one query)."""
+    return donor.batches.select_related("association").annotate(
+        device_count=Count("devices"),
+        reused_count=Count("devices", filter=Q(devices__status__in=Device.REUSED)),
+        ended_count=Count("devices", filter=Q(devices__status__in=Device.ENDED)),
+    )
+
+
+def donor_devices(batch: IntakeBatch):
+    return batch.devices.select_related("association").order_by("asset_tag")
+
+
+def last_erasures(device_ids) -> dict[int, DeviceEvent]:
+    """The last successful erasure of each device, in one query."""
+    latest = {}
+    events = DeviceEvent.objects.filter(device_id__in=device_ids, kind=DeviceEvent.Kind.ERASED, data__result="success")
+    for event in events.order_by("device_id", "pk"):
+        latest[event.device_id] = event
+    return latest
+
+
+def device_for_passport(asset_tag: str) -> Device | None:
+    return Device.objects.select_related("batch__donor", "association").filter(asset_tag=asset_tag).first()
+
+
+def passport_events(device: Device) -> dict:
+    """What the passport shows of the log: the last successful erasure and the last test."""
+    events = list(device.events.filter(kind__in=[DeviceEvent.Kind.ERASED, DeviceEvent.Kind.TESTED]).order_by("pk"))
+    erasure = next((e for e in reversed(events) if e.erasure_succeeded), None)
+    test = next((e for e in reversed(events) if e.kind == DeviceEvent.Kind.TESTED), None)
+    return {"erasure": erasure, "test": test}
+
+
+def impact_figures() -> dict:
+    """Network-wide figures for the home page, cached until the next recorded event."""
+    figures = cache.get(IMPACT_CACHE_KEY)
+    if figures is None:
+        reused_by_kind = dict(
+            Device.objects.filter(status__in=Device.REUSED).values_list("category").annotate(n=Count("pk")).order_by()
+        )
+        reused = sum(reused_by_kind.values())
+        avoided = environment.avoided(reused_by_kind)
+        figures = {
+            "devices_registered": Device.objects.count(),
+            "devices_reused": reused,
+            "kg_co2e_avoided": avoided["kg_co2e"],
+            "kg_waste_avoided": avoided["kg_waste"],
+        }
+        cache.set(IMPACT_CACHE_KEY, figures, 3600)
+    return figures
+
+
+def impact_figures_forget() -> None:
+    cache.delete(IMPACT_CACHE_KEY)

@@ -1,0 +1,596 @@
+"""Every change of a device goes through one of these functions.
+
+Each validates the transition, writes the device and appends its event in one transaction, and raises
+`TransitionRefused` (a ValidationError with a French message) when the step is not allowed. Shop and
+rental record their outcomes through `device_sell`, `device_reserve_for_rental`, `device_rent`,
+`device_return`...
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from devices.models import (
+    Association,
+    BeneficiaryCategory,
+    Device,
+    DeviceEvent,
+    IntakeBatch,
+    department_of,
+    private_storage,
+    territory_validator,
+)
+
+Status = Device.Status
+Kind = DeviceEvent.Kind
+WORKSHOP = (Status.RECEIVED, Status.IN_WORKSHOP, Status.READY)
+ERASURE_RESULTS = ("success", "failure")
+SPEC_FIELDS = (
+    "serial",
+    "category",
+    "brand",
+    "model",
+    "cpu",
+    "ram_gb",
+    "storage_kind",
+    "storage_gb",
+    "screen_inches",
+    "os",
+    "battery_health",
+)
+
+
+class TransitionRefused(ValidationError):
+    """A step that the device's current state does not allow."""
+
+
+def _as_datetime(value: date | datetime | None) -> datetime:
+    if value is None:
+        return timezone.now()
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return timezone.make_aware(datetime(value.year, value.month, value.day, 12, 0))
+
+
+def _locked(device: Device) -> Device:
+    return Device.objects.select_for_update().get(pk=device.pk)
+
+
+def _require_status(device: Device, allowed: Iterable[str], action: str) -> None:
+    if device.status not in allowed:
+        raise TransitionRefused(
+            _("Cannot %(action)s device %(tag)s: it is “%(status)s”.")
+            % {"action": action, "tag": device.asset_tag, "status": device.get_status_display()}
+        )
+
+
+def erased_since_last_owner(device: Device) -> bool:
+    """True when the event log shows a successful erasure after the device's last owner.
+
+    The last owner is the donor (reception) or the last beneficiary (return); recording order decides.
+    """
+    last_owner_pk = (
+        device.events.filter(kind__in=[Kind.RECEIVED, Kind.RETURNED])
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    erasures = device.events.filter(kind=Kind.ERASED, data__result="success")
+    if last_owner_pk is not None:
+        erasures = erasures.filter(pk__gt=last_owner_pk)
+    return erasures.exists()
+
+
+def _require_erasure(device: Device, action: str) -> None:
+    if device.needs_erasure or not erased_since_last_owner(device):
+        raise TransitionRefused(
+            _(
+                "Cannot %(action)s device %(tag)s: no successful data erasure has been recorded since its "
+                "last owner (décret 2022-190)."
+            )
+            % {"action": action, "tag": device.asset_tag}
+        )
+
+
+def _workshop_status(device: Device) -> str:
+    if not device.needs_erasure and device.tests_passed and device.grade:
+        return Status.READY
+    return Status.IN_WORKSHOP
+
+
+def _record(
+    device: Device,
+    *,
+    kind: str,
+    actor,
+    status_after: str,
+    data: dict | None = None,
+    evidence: File | str | None = None,
+    note: str = "",
+    occurred_at: date | datetime | None = None,
+    association: Association | None = None,
+) -> DeviceEvent:
+    event = DeviceEvent(
+        device=device,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        association=association or device.association,
+        status_before=device.status if device.pk and kind != Kind.RECEIVED else "",
+        status_after=status_after,
+        data=data or {},
+        note=note,
+        occurred_at=_as_datetime(occurred_at),
+    )
+    if evidence:
+        event.evidence = evidence
+    event.full_clean(exclude=["evidence"])
+    event.save()
+    device.status = status_after
+    device.full_clean()
+    device.save()
+    return event
+
+
+def _validate_outcome(beneficiary_category: str, territory: str) -> tuple[str, str]:
+    if beneficiary_category not in BeneficiaryCategory.values:
+        raise ValidationError({"beneficiary_category": _("Choose a beneficiary category from the list.")})
+    territory = (territory or "").strip().upper()
+    territory_validator(territory)
+    return beneficiary_category, territory
+
+
+def _set_outcome(device: Device, beneficiary_category: str, territory: str) -> None:
+    device.outcome_category = beneficiary_category
+    device.outcome_territory = territory
+    device.outcome_department = department_of(territory)
+    device.outcome_at = timezone.now()
+
+
+def _clear_outcome(device: Device) -> None:
+    device.outcome_category = device.outcome_territory = device.outcome_department = ""
+    device.outcome_at = None
+
+
+# --- Intake --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def device_register(
+    *,
+    batch: IntakeBatch,
+    category: str,
+    actor=None,
+    occurred_at=None,
+    association: Association | None = None,
+    **specs,
+) -> Device:
+    """Register a device received in a batch; its first event is "received"."""
+    unknown = set(specs) - set(SPEC_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown device fields: {', '.join(sorted(unknown))}")
+    device = Device(batch=batch, category=category, association=association or batch.association, **specs)
+    device.status = Status.RECEIVED
+    device.full_clean()
+    device.save()
+    _record(
+        device,
+        kind=Kind.RECEIVED,
+        actor=actor,
+        status_after=Status.RECEIVED,
+        occurred_at=occurred_at or batch.received_on,
+        data={"batch": batch.pk},
+    )
+    return device
+
+
+# --- Workshop steps ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def device_clean(*, device: Device, actor, note: str = "", occurred_at=None) -> DeviceEvent:
+    device = _locked(device)
+    _require_status(device, WORKSHOP, _("clean"))
+    return _record(
+        device,
+        kind=Kind.CLEANED,
+        actor=actor,
+        status_after=_workshop_status(device),
+        note=note,
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def device_test(*, device: Device, actor, checklist: dict[str, bool], note: str = "", occurred_at=None) -> DeviceEvent:
+    """Record a functional test: each function checked, passed or failed."""
+    if not checklist:
+        raise ValidationError({"checklist": _("List at least one tested function.")})
+    device = _locked(device)
+    _require_status(device, WORKSHOP, _("test"))
+    device.tests_passed = all(bool(ok) for ok in checklist.values())
+    data = {"checklist": {str(name): bool(ok) for name, ok in checklist.items()}, "passed": device.tests_passed}
+    return _record(
+        device,
+        kind=Kind.TESTED,
+        actor=actor,
+        status_after=_workshop_status(device),
+        data=data,
+        note=note,
+        occurred_at=occurred_at,
+    )
+
+
+def _erase_one(
+    device: Device, *, actor, method: str, tool: str, result: str, operator: str, erased_on, certificate, note: str
+) -> DeviceEvent:
+    if result not in ERASURE_RESULTS:
+        raise ValidationError({"result": _("The erasure result must be success or failure.")})
+    if not method.strip():
+        raise ValidationError({"method": _("Give the erasure method or standard.")})
+    _require_status(device, WORKSHOP, _("erase"))
+    if result == "success":
+        device.needs_erasure = False
+    data = {"method": method.strip(), "tool": tool.strip(), "result": result, "operator": operator.strip()}
+    return _record(
+        device,
+        kind=Kind.ERASED,
+        actor=actor,
+        status_after=_workshop_status(device),
+        data=data,
+        evidence=certificate,
+        note=note,
+        occurred_at=erased_on,
+    )
+
+
+def certificate_store(certificate: File | str | None) -> str | None:
+    """Save an uploaded certificate in private storage once; a name already stored is returned as is."""
+    if not certificate:
+        return None
+    if isinstance(certificate, str):
+        return certificate
+    name = getattr(certificate, "name", "certificat.pdf").rsplit("/", 1)[-1]
+    return private_storage.save(f"devices/certificates/{timezone.now():%Y/%m}/{name}", certificate)
+
+
+@transaction.atomic
+def device_erase(
+    *,
+    device: Device,
+    actor,
+    method: str,
+    tool: str = "",
+    result: str = "success",
+    operator: str = "",
+    erased_on=None,
+    certificate: File | str | None = None,
+    note: str = "",
+) -> DeviceEvent:
+    """Record a data erasure (method or standard, tool, result, operator, date, certificate)."""
+    device = _locked(device)
+    return _erase_one(
+        device,
+        actor=actor,
+        method=method,
+        tool=tool,
+        result=result,
+        operator=operator,
+        erased_on=erased_on,
+        certificate=certificate_store(certificate),
+        note=note,
+    )
+
+
+@transaction.atomic
+def devices_erase_bulk(
+    *,
+    devices: Iterable[Device],
+    actor,
+    method: str,
+    tool: str = "",
+    result: str = "success",
+    operator: str = "",
+    erased_on=None,
+    certificate: File | None = None,
+    note: str = "",
+) -> list[DeviceEvent]:
+    """One erasure run for many devices, with one certificate stored once. All or nothing."""
+    locked = list(Device.objects.select_for_update().filter(pk__in=[d.pk for d in devices]).order_by("pk"))
+    refused = [d.asset_tag for d in locked if d.status not in WORKSHOP]
+    if refused:
+        raise TransitionRefused(
+            _("These devices are not in the workshop and cannot be erased: %(tags)s") % {"tags": ", ".join(refused)}
+        )
+    stored = certificate_store(certificate)
+    return [
+        _erase_one(
+            d,
+            actor=actor,
+            method=method,
+            tool=tool,
+            result=result,
+            operator=operator,
+            erased_on=erased_on,
+            certificate=stored,
+            note=note,
+        )
+        for d in locked
+    ]
+
+
+@transaction.atomic
+def device_install_os(*, device: Device, actor, os: str, note: str = "", occurred_at=None) -> DeviceEvent:
+    if not os.strip():
+        raise ValidationError({"os": _("Name the installed operating system.")})
+    device = _locked(device)
+    _require_status(device, WORKSHOP, _("install a system on"))
+    device.os = os.strip()
+    return _record(
+        device,
+        kind=Kind.OS_INSTALLED,
+        actor=actor,
+        status_after=_workshop_status(device),
+        data={"os": device.os},
+        note=note,
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def device_grade(
+    *, device: Device, actor, grade: str, battery_health: int | None = None, note: str = "", occurred_at=None
+) -> DeviceEvent:
+    if grade not in Device.Grade.values:
+        raise ValidationError({"grade": _("Choose grade A, B or C.")})
+    device = _locked(device)
+    _require_status(device, WORKSHOP, _("grade"))
+    device.grade = grade
+    if battery_health is not None:
+        device.battery_health = battery_health
+    data = {"grade": grade, "battery_health": device.battery_health}
+    return _record(
+        device,
+        kind=Kind.GRADED,
+        actor=actor,
+        status_after=_workshop_status(device),
+        data=data,
+        note=note,
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def device_repair(*, device: Device, actor, parts: str, note: str = "", occurred_at=None) -> DeviceEvent:
+    device = _locked(device)
+    _require_status(device, WORKSHOP, _("repair"))
+    return _record(
+        device,
+        kind=Kind.REPAIRED,
+        actor=actor,
+        status_after=_workshop_status(device),
+        data={"parts": parts.strip()},
+        note=note,
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def device_correct(*, device: Device, actor, changes: dict, note: str) -> DeviceEvent:
+    """Correct a recorded characteristic; the old and new values stay in the log."""
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the correction is made.")})
+    unknown = set(changes) - set(SPEC_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be corrected: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    device = _locked(device)
+    before = {name: getattr(device, name) for name in changes}
+    for name, value in changes.items():
+        setattr(device, name, value)
+    data = {"before": {k: str(v) for k, v in before.items()}, "after": {k: str(v) for k, v in changes.items()}}
+    return _record(device, kind=Kind.CORRECTED, actor=actor, status_after=device.status, data=data, note=note)
+
+
+@transaction.atomic
+def device_transfer(*, device: Device, actor, to_association: Association, note: str = "") -> DeviceEvent:
+    device = _locked(device)
+    _require_status(device, WORKSHOP, _("transfer"))
+    if to_association.pk == device.association_id:
+        raise ValidationError({"to_association": _("The device is already held by this association.")})
+    data = {"from": device.association.name, "to": to_association.name}
+    device.association = to_association
+    return _record(
+        device,
+        kind=Kind.TRANSFERRED,
+        actor=actor,
+        status_after=device.status,
+        data=data,
+        note=note,
+        association=to_association,
+    )
+
+
+# --- Listing, reservation ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def device_list_for_sale(*, device: Device, actor, listing: str = "") -> DeviceEvent:
+    """Put a ready device on sale (the shop binds it to a product listing)."""
+    device = _locked(device)
+    _require_status(device, [Status.READY], _("list"))
+    _require_erasure(device, _("list"))
+    return _record(device, kind=Kind.LISTED, actor=actor, status_after=Status.LISTED, data={"listing": listing})
+
+
+@transaction.atomic
+def device_unlist(*, device: Device, actor, reason: str = "") -> DeviceEvent:
+    device = _locked(device)
+    _require_status(device, [Status.LISTED], _("withdraw from sale"))
+    return _record(device, kind=Kind.UNLISTED, actor=actor, status_after=Status.READY, note=reason)
+
+
+@transaction.atomic
+def device_reserve_for_rental(*, device: Device, actor) -> DeviceEvent:
+    """Put a ready device in its association's rental pool."""
+    device = _locked(device)
+    _require_status(device, [Status.READY], _("reserve for rental"))
+    _require_erasure(device, _("reserve for rental"))
+    return _record(device, kind=Kind.RESERVED, actor=actor, status_after=Status.RESERVED)
+
+
+@transaction.atomic
+def device_release_from_rental(*, device: Device, actor, reason: str = "") -> DeviceEvent:
+    device = _locked(device)
+    _require_status(device, [Status.RESERVED], _("release from the rental pool"))
+    return _record(device, kind=Kind.RELEASED, actor=actor, status_after=Status.READY, note=reason)
+
+
+# --- Outcomes --------------------------------------------------------------------------------------------
+
+
+def _outcome(
+    device: Device,
+    *,
+    kind: str,
+    status_after: str,
+    allowed,
+    action: str,
+    actor,
+    beneficiary_category: str,
+    territory: str,
+    data: dict,
+    occurred_at=None,
+) -> DeviceEvent:
+    beneficiary_category, territory = _validate_outcome(beneficiary_category, territory)
+    device = _locked(device)
+    _require_status(device, allowed, action)
+    _require_erasure(device, action)
+    _set_outcome(device, beneficiary_category, territory)
+    data = {**data, "beneficiary_category": beneficiary_category, "territory": territory}
+    return _record(device, kind=kind, actor=actor, status_after=status_after, data=data, occurred_at=occurred_at)
+
+
+@transaction.atomic
+def device_sell(
+    *, device: Device, actor, beneficiary_category: str, territory: str, reference: str = "", occurred_at=None
+) -> DeviceEvent:
+    """The shop's "sold" outcome: `reference` is the order line, never the buyer's identity."""
+    return _outcome(
+        device,
+        kind=Kind.SOLD,
+        status_after=Status.SOLD,
+        allowed=[Status.LISTED],
+        action=_("sell"),
+        actor=actor,
+        beneficiary_category=beneficiary_category,
+        territory=territory,
+        data={"reference": reference},
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def device_rent(
+    *,
+    device: Device,
+    actor,
+    territory: str,
+    reference: str = "",
+    beneficiary_category: str = BeneficiaryCategory.REGION_TRAINEE,
+    occurred_at=None,
+) -> DeviceEvent:
+    """The rental's "rented" outcome at pickup: `reference` is the agreement, never the trainee's identity."""
+    return _outcome(
+        device,
+        kind=Kind.RENTED,
+        status_after=Status.RENTED,
+        allowed=[Status.RESERVED],
+        action=_("rent"),
+        actor=actor,
+        beneficiary_category=beneficiary_category,
+        territory=territory,
+        data={"reference": reference},
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def device_donate(
+    *, device: Device, actor, programme: str, beneficiary_category: str, territory: str, occurred_at=None
+) -> DeviceEvent:
+    if not programme.strip():
+        raise ValidationError({"programme": _("Name the donation programme.")})
+    return _outcome(
+        device,
+        kind=Kind.DONATED,
+        status_after=Status.DONATED,
+        allowed=[Status.READY],
+        action=_("donate"),
+        actor=actor,
+        beneficiary_category=beneficiary_category,
+        territory=territory,
+        data={"programme": programme.strip()},
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def device_return(*, device: Device, actor, condition: str = "", note: str = "", occurred_at=None) -> DeviceEvent:
+    """A device comes back (end of rental, withdrawal): back to the workshop, to be erased again."""
+    device = _locked(device)
+    _require_status(device, Device.REUSED, _("record the return of"))
+    device.needs_erasure = True
+    device.tests_passed = False
+    _clear_outcome(device)
+    return _record(
+        device,
+        kind=Kind.RETURNED,
+        actor=actor,
+        status_after=Status.IN_WORKSHOP,
+        data={"condition": condition.strip()},
+        note=note,
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def device_recycle(
+    *, device: Device, actor, channel: str, certificate: File | None = None, note: str = "", occurred_at=None
+) -> DeviceEvent:
+    """Hand the device to a DEEE recycling channel (its certificate as evidence)."""
+    if not channel.strip():
+        raise ValidationError({"channel": _("Name the DEEE recycling channel.")})
+    device = _locked(device)
+    _require_status(device, WORKSHOP, _("recycle"))
+    _clear_outcome(device)
+    return _record(
+        device,
+        kind=Kind.RECYCLED,
+        actor=actor,
+        status_after=Status.RECYCLED,
+        data={"channel": channel.strip()},
+        evidence=certificate_store(certificate),
+        note=note,
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def device_harvest(*, device: Device, actor, parts: str = "", note: str = "", occurred_at=None) -> DeviceEvent:
+    device = _locked(device)
+    _require_status(device, WORKSHOP, _("harvest parts from"))
+    return _record(
+        device,
+        kind=Kind.HARVESTED,
+        actor=actor,
+        status_after=Status.PARTS,
+        data={"parts": parts.strip()},
+        note=note,
+        occurred_at=occurred_at,
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from devices import views
+
+app_name = "devices"
+
+urlpatterns = [
+    path("appareil/<str:asset_tag>/", views.passport, name="passport"),
+    path("donateurs/", views.donor_home, name="donor_home"),
+    path("donateurs/lots/<int:pk>/", views.donor_batch, name="donor_batch"),
+    path("donateurs/lots/<int:pk>/appareils.csv", views.donor_batch_csv, name="donor_batch_csv"),
+    path("donateurs/lots/<int:pk>/rapport.pdf", views.donor_batch_pdf, name="donor_batch_pdf"),
+    path("donateurs/certificats/<int:event_pk>/", views.donor_certificate, name="donor_certificate"),
+]

@@ -1,0 +1,171 @@
+"""Public device passport and the donor portal."""
+
+import csv
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from devices import environment, selectors
+from devices.models import Device, DeviceEvent, IntakeBatch
+from devices.pdf import batch_report_pdf
+from devices.tags import asset_tag_normalize
+
+
+def passport_url(request, device: Device) -> str:
+    return request.build_absolute_uri(reverse("devices:passport", args=[device.asset_tag]))
+
+
+@require_GET
+def passport(request, asset_tag):
+    tag = asset_tag_normalize(asset_tag)
+    device = selectors.device_for_passport(tag) if tag else None
+    if device is None:
+        raise Http404(_("No device has this tag."))
+    qr_svg = segno.make(passport_url(request, device), error="m").svg_inline(scale=4, title=device.asset_tag)
+    return render(
+        request,
+        "devices/passport.html",
+        {
+            "device": device,
+            "origin": device.batch.donor.origin_label(),
+            "qr_svg": mark_safe(qr_svg),  # noqa: S308  (segno output; the URL is ours)
+            **selectors.passport_events(device),
+        },
+    )
+
+
+def _donor_batch(request, pk) -> IntakeBatch:
+    """A batch of one of the user's donors, or 404 (another donor's batch is not revealed)."""
+    return get_object_or_404(
+        IntakeBatch.objects.select_related("donor", "association"), pk=pk, donor__users=request.user
+    )
+
+
+@login_required
+@require_GET
+def donor_home(request):
+    donors = list(request.user.donors.all())
+    if not donors:
+        return render(request, "devices/donor_none.html", status=403)
+    return render(
+        request,
+        "devices/donor_home.html",
+        {
+            "donors": [(donor, list(selectors.donor_batches(donor))) for donor in donors],
+        },
+    )
+
+
+@login_required
+@require_GET
+def donor_batch(request, pk):
+    batch = _donor_batch(request, pk)
+    from django.core.paginator import Paginator
+
+    devices = Paginator(selectors.donor_devices(batch), 50).get_page(request.GET.get("page"))
+    erasures = selectors.last_erasures([d.pk for d in devices])
+    rows = [(device, erasures.get(device.pk)) for device in devices]
+    return render(
+        request,
+        "devices/donor_batch.html",
+        {
+            "batch": batch,
+            "report": selectors.batch_report(batch),
+            "rows": rows,
+            "page_obj": devices,
+            "environment_source": environment.SOURCE,
+            "factors": environment.FACTORS.values(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def donor_batch_csv(request, pk):
+    batch = _donor_batch(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="lot-{batch.pk}-appareils.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Asset tag"),
+            _("Serial number"),
+            _("Category"),
+            _("Brand"),
+            _("Model"),
+            _("Status"),
+            _("Beneficiary category"),
+            _("Département"),
+            _("Erased on"),
+            _("Erasure method"),
+        ]
+    )
+    devices = selectors.donor_devices(batch)
+    labels = dict(Device.Category.choices)
+    statuses = dict(Device.Status.choices)
+    from devices.models import BeneficiaryCategory
+
+    beneficiaries = dict(BeneficiaryCategory.choices)
+    for chunk_start in range(0, devices.count(), 2000):
+        chunk = list(devices[chunk_start : chunk_start + 2000])
+        erasures = selectors.last_erasures([d.pk for d in chunk])
+        for d in chunk:
+            erasure = erasures.get(d.pk)
+            writer.writerow(
+                [
+                    d.asset_tag,
+                    d.serial,
+                    labels[d.category],
+                    d.brand,
+                    d.model,
+                    statuses[d.status],
+                    beneficiaries.get(d.outcome_category, ""),
+                    d.outcome_department,
+                    erasure.occurred_at.date().isoformat() if erasure else "",
+                    erasure.data.get("method", "") if erasure else "",
+                ]
+            )
+    return response
+
+
+@login_required
+@require_GET
+def donor_batch_pdf(request, pk):
+    batch = _donor_batch(request, pk)
+    pdf = batch_report_pdf(selectors.batch_report(batch), source_text=str(environment.SOURCE))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(f"rapport-{batch.donor.name}-{batch.received_on:%Y-%m-%d}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def donor_certificate(request, event_pk):
+    """An erasure certificate of one of the donor's devices, downloaded, never shown inline."""
+    event = get_object_or_404(
+        DeviceEvent.objects.select_related("device"),
+        pk=event_pk,
+        kind=DeviceEvent.Kind.ERASED,
+        device__batch__donor__users=request.user,
+    )
+    if not event.evidence:
+        raise Http404(_("No certificate for this erasure."))
+    return private_file_response(event.evidence, f"certificat-effacement-{event.device.asset_tag}.pdf")
+
+
+def private_file_response(field_file, filename: str) -> FileResponse:
+    response = FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
