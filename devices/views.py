@@ -4,16 +4,18 @@ import csv
 
 import segno
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from devices import environment, selectors
-from devices.models import Device, DeviceEvent, IntakeBatch
+from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch
 from devices.pdf import batch_report_pdf
 from devices.tags import asset_tag_normalize
 
@@ -67,18 +69,14 @@ def donor_home(request):
 @require_GET
 def donor_batch(request, pk):
     batch = _donor_batch(request, pk)
-    from django.core.paginator import Paginator
-
     devices = Paginator(selectors.donor_devices(batch), 50).get_page(request.GET.get("page"))
-    erasures = selectors.last_erasures([d.pk for d in devices])
-    rows = [(device, erasures.get(device.pk)) for device in devices]
     return render(
         request,
         "devices/donor_batch.html",
         {
             "batch": batch,
             "report": selectors.batch_report(batch),
-            "rows": rows,
+            "devices": devices,
             "page_obj": devices,
             "environment_source": environment.SOURCE,
             "factors": environment.FACTORS.values(),
@@ -108,31 +106,24 @@ def donor_batch_csv(request, pk):
             _("Erasure method"),
         ]
     )
-    devices = selectors.donor_devices(batch)
     labels = dict(Device.Category.choices)
     statuses = dict(Device.Status.choices)
-    from devices.models import BeneficiaryCategory
-
     beneficiaries = dict(BeneficiaryCategory.choices)
-    for chunk_start in range(0, devices.count(), 2000):
-        chunk = list(devices[chunk_start : chunk_start + 2000])
-        erasures = selectors.last_erasures([d.pk for d in chunk])
-        for d in chunk:
-            erasure = erasures.get(d.pk)
-            writer.writerow(
-                [
-                    d.asset_tag,
-                    d.serial,
-                    labels[d.category],
-                    d.brand,
-                    d.model,
-                    statuses[d.status],
-                    beneficiaries.get(d.outcome_category, ""),
-                    d.outcome_department,
-                    erasure.occurred_at.date().isoformat() if erasure else "",
-                    erasure.data.get("method", "") if erasure else "",
-                ]
-            )
+    for d in selectors.donor_devices(batch).iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                d.asset_tag,
+                d.serial,
+                labels[d.category],
+                d.brand,
+                d.model,
+                statuses[d.status],
+                beneficiaries.get(d.outcome_category, ""),
+                d.outcome_department,
+                timezone.localtime(d.erased_at).date().isoformat() if d.erased_at else "",
+                d.erasure_method or "",
+            ]
+        )
     return response
 
 
