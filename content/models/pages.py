@@ -57,8 +57,10 @@ class HomePage(SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from content.models.snippets import Partner
+        from devices.selectors import impact_figures
 
         context = super().get_context(request, *args, **kwargs)
+        context["impact"] = impact_figures()
         context["latest_news"] = NewsPage.objects.cards()[:3]
         context["latest_stories"] = StoryPage.objects.cards()[:3]
         context["partners"] = Partner.objects.filter(show_on_home=True).select_related("logo").prefetch_related("logo__renditions")
