@@ -27,7 +27,7 @@ class NewsFeed(Feed):
         return self.index_page.search_description or self.index_page.title
 
     def items(self):
-        return NewsPage.objects.live().child_of(self.index_page).order_by("-date", "-pk")[:20]
+        return NewsPage.objects.live().public().child_of(self.index_page).order_by("-date", "-pk")[:20]
 
     def item_title(self, item):
         return item.title

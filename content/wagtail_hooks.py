@@ -25,7 +25,8 @@ class SubscriberViewSet(SnippetViewSet):
     list_display = ["email", "status", "created_at", "confirmed_at"]
     list_filter = ["status"]
     search_fields = ["email"]
-    list_export = ["email", "status", "created_at", "confirmed_at", "unsubscribed_at", "unsubscribe_url"]
+    list_export = ["email", "get_status_display", "created_at", "confirmed_at", "unsubscribed_at", "unsubscribe_url"]
+    export_headings = {"get_status_display": _("status")}
     export_filename = "circul-lettre-abonnes"
     ordering = ["-created_at"]
 

@@ -40,6 +40,9 @@ CATEGORY_ALIASES = {
 }
 STORAGE_ALIASES = {"": "", "hdd": "hdd", "disque dur": "hdd", "ssd": "ssd", "nvme": "nvme", "emmc": "emmc"}
 HEADER_ALIASES = {
+    "storage": "storage_gb",
+    "storage kind": "storage_kind",
+    "screen": "screen_inches",
     "numéro de série": "serial",
     "numero de serie": "serial",
     "n° de série": "serial",

@@ -225,14 +225,20 @@ def device_test(*, device: Device, actor, checklist: dict[str, bool], note: str 
     )
 
 
-def _erase_one(
-    device: Device, *, actor, method: str, tool: str, result: str, operator: str, erased_on, certificate, note: str
-) -> DeviceEvent:
+def _check_erasure(method: str, result: str) -> None:
     if result not in ERASURE_RESULTS:
         raise ValidationError({"result": _("The erasure result must be success or failure.")})
     if not method.strip():
         raise ValidationError({"method": _("Give the erasure method or standard.")})
+
+
+def _erase_one(
+    device: Device, *, actor, method: str, tool: str, result: str, operator: str, erased_on, certificate, note: str
+) -> DeviceEvent:
+    """Record one erasure; the certificate is stored only once every check has passed."""
+    _check_erasure(method, result)
     _require_status(device, WORKSHOP, _("erase"))
+    certificate = certificate_store(certificate)
     if result == "success":
         device.needs_erasure = False
     data = {"method": method.strip(), "tool": tool.strip(), "result": result, "operator": operator.strip()}
@@ -281,7 +287,7 @@ def device_erase(
         result=result,
         operator=operator,
         erased_on=erased_on,
-        certificate=certificate_store(certificate),
+        certificate=certificate,
         note=note,
     )
 
@@ -300,6 +306,7 @@ def devices_erase_bulk(
     note: str = "",
 ) -> list[DeviceEvent]:
     """One erasure run for many devices, with one certificate stored once. All or nothing."""
+    _check_erasure(method, result)
     locked = list(Device.objects.select_for_update().filter(pk__in=[d.pk for d in devices]).order_by("pk"))
     refused = [d.asset_tag for d in locked if d.status not in WORKSHOP]
     if refused:

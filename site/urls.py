@@ -18,6 +18,7 @@ from reemploi.views import login_redirect
 # which rate-limits them (one login for the whole platform).
 single_login_patterns = [
     path("admin/login/", login_redirect("account_login")),
+    path("_util/login/", login_redirect("account_login")),
     path("boutique/accounts/login/", login_redirect("account_login")),
     path("boutique/accounts/register/", login_redirect("account_signup")),
     path("boutique/password-reset/", login_redirect("account_reset_password")),

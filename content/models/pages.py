@@ -81,7 +81,7 @@ class NetworkIndexPage(SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        members = list(MemberPage.objects.live().child_of(self).order_by("title"))
+        members = list(MemberPage.objects.live().public().child_of(self).order_by("title"))
         for member in members:
             member.map_x, member.map_y = member.map_position()
         context["members"] = members
@@ -201,6 +201,7 @@ class ArticlePageManager(PageManager):
         return (
             self.get_queryset()
             .live()
+            .public()
             .order_by("-date", "-pk")
             .select_related("image")
             .prefetch_related("image__renditions")
@@ -295,6 +296,15 @@ class ArticleIndexPage(SeoMixin, RoutablePageMixin, Page):
     def articles(self):
         return self.article_model.objects.cards().child_of(self)
 
+    def tags_in_use(self):
+        """Tags of the live, public articles of this index (never those of drafts)."""
+        related = f"{self.tag_model._meta.app_label}_{self.tag_model._meta.model_name}_items"
+        return (
+            Tag.objects.filter(**{f"{related}__content_object__in": self.articles().values("pk")})
+            .distinct()
+            .order_by("name")
+        )
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles = self.articles()
@@ -312,9 +322,7 @@ class ArticleIndexPage(SeoMixin, RoutablePageMixin, Page):
             articles=page_obj,
             page_obj=page_obj,
             current_tag=tag,
-            tags=Tag.objects.filter(**{f"{self.tag_model._meta.app_label}_{self.tag_model._meta.model_name}_items__isnull": False})
-            .distinct()
-            .order_by("name"),
+            tags=self.tags_in_use(),
         )
         return context
 

@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "oscar.apps.shipping.apps.ShippingConfig",
     "oscar.apps.catalogue.apps.CatalogueConfig",
@@ -301,6 +301,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Réemploi] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Behind a TLS proxy, the client's address is the last one the proxies appended to X-Forwarded-For:
+# rate limits count per visitor, not per proxy.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "5/5m/ip,5/5m/key",
@@ -316,6 +320,7 @@ WAGTAIL_SITE_NAME = "Réemploi – OGO"
 WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 # The admin signs in through allauth, so its rate limits protect the back office too.
 WAGTAILADMIN_LOGIN_URL = "/compte/login/"
+WAGTAIL_FRONTEND_LOGIN_URL = "/compte/login/"  # private pages
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "xlsx", "ods", "csv", "txt"]
@@ -336,6 +341,7 @@ OSCAR_DEFAULT_CURRENCY = "EUR"
 OSCAR_CURRENCY_FORMAT = {"EUR": {"currency_digits": False, "format_type": "standard"}}
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
+OSCAR_ALLOW_GUEST_CHECKOUT_WITH_ACCOUNT = True
 OSCAR_HOMEPAGE = reverse_lazy("catalogue:index")
 OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
 OSCAR_SEND_REGISTRATION_EMAIL = False

@@ -1,0 +1,548 @@
+"""The workshop back office in the Wagtail admin: device page and its steps, quick entry, imports, labels.
+
+Views stay thin: forms validate, `devices.services` and `devices.imports` do the work. Every view here
+requires `devices.operate_device`; the URLs are registered by `devices.wagtail_hooks`.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.http import require_GET
+from wagtail.admin import messages
+
+from devices import forms, imports, services
+from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch
+from devices.pdf import label_sheet_pdf
+from devices.views import passport_url, private_file_response
+
+OPERATE_PERMISSION = "devices.operate_device"
+Status = Device.Status
+QUICK_ENTRY_SESSION_KEY = "devices:quick_entry"
+BULK_ERASURE_RESULT_KEY = "devices:bulk_erasure_result"
+ERASURE_REPORT_RESULT_KEY = "devices:erasure_report_result"
+# The header names `imports.batch_import_inventory` reads (French names are accepted too).
+INVENTORY_COLUMNS = [
+    "serial",
+    "brand",
+    "model",
+    "category",
+    "cpu",
+    "ram",
+    "storage_gb",
+    "storage_kind",
+    "screen_inches",
+    "os",
+]
+ERASURE_REPORT_COLUMNS = ["serial", "asset_tag", "method", "tool", "result", "date", "operator"]
+
+
+def operator_required(view_func):
+    @wraps(view_func)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm(OPERATE_PERMISSION):
+            raise PermissionDenied
+        return view_func(request, *args, **kwargs)
+
+    return wrapped
+
+
+def forbidden_as_403(view_func):
+    """Answer 403 where Wagtail's admin would turn PermissionDenied into a redirect to its dashboard."""
+
+    @wraps(view_func)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view_func(request, *args, **kwargs)
+        except PermissionDenied:
+            return render(request, "devices/admin/forbidden.html", status=403)
+
+    return wrapped
+
+
+def device_url(device: Device) -> str:
+    return reverse("workshop_devices:detail", args=[device.pk])
+
+
+def _show_refusal(request, form, exc: ValidationError) -> None:
+    """A refused or invalid step: its message on top, field errors beside their fields."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    messages.error(request, " ".join(exc.messages))
+
+
+# --- Event details of the timeline ---------------------------------------------------------------
+
+DETAIL_LABELS = {
+    "batch": gettext_lazy("Intake batch"),
+    "method": gettext_lazy("Method"),
+    "tool": gettext_lazy("Tool"),
+    "result": gettext_lazy("Result"),
+    "operator": gettext_lazy("Operator"),
+    "checklist": gettext_lazy("Functions"),
+    "passed": gettext_lazy("All functions work"),
+    "os": gettext_lazy("Operating system"),
+    "grade": gettext_lazy("Grade"),
+    "battery_health": gettext_lazy("Battery health (%)"),
+    "parts": gettext_lazy("Parts"),
+    "listing": gettext_lazy("Shop listing"),
+    "reference": gettext_lazy("Reference"),
+    "programme": gettext_lazy("Programme"),
+    "beneficiary_category": gettext_lazy("Beneficiary category"),
+    "territory": gettext_lazy("Territory"),
+    "channel": gettext_lazy("DEEE channel"),
+    "condition": gettext_lazy("Condition"),
+    "from": gettext_lazy("From"),
+    "to": gettext_lazy("To"),
+}
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "", "None") else str(value)
+
+
+def _detail_value(key, value, batches):
+    if key == "checklist":
+        return ", ".join(f"{'✓' if ok else '✗'} {name}" for name, ok in value.items())
+    if key == "result":
+        return dict(forms.ERASURE_RESULT_CHOICES).get(value, value)
+    if key == "passed":
+        return _("yes") if value else _("no")
+    if key == "beneficiary_category":
+        return dict(BeneficiaryCategory.choices).get(value, value)
+    if key == "batch":
+        return str(batches.get(value, value))
+    return str(value)
+
+
+def event_details(event: DeviceEvent, batches: dict | None = None) -> list[tuple[str, str]]:
+    """The facts of an event as (label, value) pairs, in plain words."""
+    data = event.data or {}
+    if event.kind == DeviceEvent.Kind.CORRECTED:
+        before, after = data.get("before", {}), data.get("after", {})
+        details = []
+        for name, new in after.items():
+            try:
+                label = Device._meta.get_field(name).verbose_name.capitalize()
+            except FieldDoesNotExist:  # a field renamed since the correction
+                label = name
+            details.append((label, f"{_shown(before.get(name))} → {_shown(new)}"))
+        return details
+    return [
+        (DETAIL_LABELS.get(key, key), _detail_value(key, value, batches or {}))
+        for key, value in data.items()
+        if value not in (None, "", {}, [])
+    ]
+
+
+# --- Device page and its actions -----------------------------------------------------------------
+
+
+class DeviceActionView(View):
+    """One step of a device's life: its form posts here, and the matching service records it.
+
+    `allowed_statuses` mirrors the statuses the service accepts; the page shows the step only then.
+    The service still decides: a refused step re-displays the page with its message and the input kept.
+    """
+
+    http_method_names = ["post"]
+    slug = ""
+    label = ""
+    form_class = forms.ActionForm
+    allowed_statuses: tuple[str, ...] = services.WORKSHOP
+    service = None
+    button_class = "button"
+
+    @classmethod
+    def allows(cls, device: Device) -> bool:
+        return device.status in cls.allowed_statuses
+
+    @classmethod
+    def url(cls, device: Device) -> str:
+        return reverse(f"workshop_devices:{cls.slug}", args=[device.pk])
+
+    @classmethod
+    def get_form(cls, device: Device, data=None, files=None):
+        return cls.form_class(data, files, device=device, prefix=cls.slug)
+
+    def perform(self, device: Device, form) -> DeviceEvent:
+        return type(self).service(device=device, actor=self.request.user, **form.service_kwargs())
+
+    @method_decorator(operator_required)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, pk):
+        device = get_object_or_404(Device, pk=pk)
+        form = self.get_form(device, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                event = self.perform(device, form)
+            except ValidationError as exc:
+                _show_refusal(request, form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("“%(step)s” recorded for %(tag)s; status: “%(status)s”.")
+                    % {
+                        "step": event.get_kind_display(),
+                        "tag": event.device.asset_tag,
+                        "status": event.get_status_after_display(),
+                    },
+                )
+                return redirect(device_url(device))
+        else:
+            messages.error(request, _("The form has errors: check the highlighted fields."))
+        device.refresh_from_db()
+        return device_page(request, device, bound=(type(self), form))
+
+
+class CleanView(DeviceActionView):
+    slug, label, form_class = "clean", gettext_lazy("Clean"), forms.CleanForm
+    service = staticmethod(services.device_clean)
+
+
+class TestView(DeviceActionView):
+    slug, label, form_class = "test", gettext_lazy("Test the functions"), forms.TestForm
+    service = staticmethod(services.device_test)
+
+
+class EraseView(DeviceActionView):
+    slug, label, form_class = "erase", gettext_lazy("Erase the data"), forms.EraseForm
+    service = staticmethod(services.device_erase)
+
+
+class InstallOsView(DeviceActionView):
+    slug, label, form_class = "install-os", gettext_lazy("Install the system"), forms.InstallOsForm
+    service = staticmethod(services.device_install_os)
+
+
+class GradeView(DeviceActionView):
+    slug, label, form_class = "grade", gettext_lazy("Grade"), forms.GradeForm
+    service = staticmethod(services.device_grade)
+
+
+class RepairView(DeviceActionView):
+    slug, label, form_class = "repair", gettext_lazy("Repair"), forms.RepairForm
+    service = staticmethod(services.device_repair)
+
+
+class ListForSaleView(DeviceActionView):
+    slug, label, form_class = "list", gettext_lazy("List for sale"), forms.ListForSaleForm
+    allowed_statuses = (Status.READY,)
+    service = staticmethod(services.device_list_for_sale)
+
+
+class UnlistView(DeviceActionView):
+    slug, label, form_class = "unlist", gettext_lazy("Withdraw from sale"), forms.UnlistForm
+    allowed_statuses = (Status.LISTED,)
+    service = staticmethod(services.device_unlist)
+    button_class = "button button-secondary"
+
+
+class ReserveView(DeviceActionView):
+    slug, label, form_class = "reserve", gettext_lazy("Reserve for rental"), forms.ReserveForm
+    allowed_statuses = (Status.READY,)
+    service = staticmethod(services.device_reserve_for_rental)
+
+
+class ReleaseView(DeviceActionView):
+    slug, label, form_class = "release", gettext_lazy("Release from the rental pool"), forms.ReleaseForm
+    allowed_statuses = (Status.RESERVED,)
+    service = staticmethod(services.device_release_from_rental)
+    button_class = "button button-secondary"
+
+
+class DonateView(DeviceActionView):
+    slug, label, form_class = "donate", gettext_lazy("Donate"), forms.DonateForm
+    allowed_statuses = (Status.READY,)
+    service = staticmethod(services.device_donate)
+
+
+class RecycleView(DeviceActionView):
+    slug, label, form_class = "recycle", gettext_lazy("Recycle (DEEE)"), forms.RecycleForm
+    service = staticmethod(services.device_recycle)
+    button_class = "button no"
+
+
+class HarvestView(DeviceActionView):
+    slug, label, form_class = "harvest", gettext_lazy("Harvest for parts"), forms.HarvestForm
+    service = staticmethod(services.device_harvest)
+    button_class = "button no"
+
+
+class TransferView(DeviceActionView):
+    slug, label, form_class = "transfer", gettext_lazy("Transfer to another association"), forms.TransferForm
+    service = staticmethod(services.device_transfer)
+    button_class = "button button-secondary"
+
+
+class CorrectView(DeviceActionView):
+    slug, label, form_class = "correct", gettext_lazy("Correct a characteristic"), forms.CorrectionForm
+    allowed_statuses = tuple(Status.values)  # a correction is possible whatever the status
+    service = staticmethod(services.device_correct)
+    button_class = "button button-secondary"
+
+
+ACTION_VIEWS: list[type[DeviceActionView]] = [
+    CleanView,
+    TestView,
+    EraseView,
+    InstallOsView,
+    GradeView,
+    RepairView,
+    ListForSaleView,
+    UnlistView,
+    ReserveView,
+    ReleaseView,
+    DonateView,
+    RecycleView,
+    HarvestView,
+    TransferView,
+    CorrectView,
+]
+
+
+def allowed_actions(device: Device) -> list[type[DeviceActionView]]:
+    """The steps the device's status allows, in workshop order."""
+    return [action for action in ACTION_VIEWS if action.allows(device)]
+
+
+def device_page(request, device: Device, *, bound: tuple | None = None):
+    """The device, its actions and its timeline; `bound` = (action view, form) re-displayed after a refusal."""
+    bound_action, bound_form = bound or (None, None)
+    actions = []
+    for action in ACTION_VIEWS:
+        if action is bound_action:
+            form = bound_form
+        elif action.allows(device):
+            form = action.get_form(device)
+        else:
+            continue
+        actions.append({"view": action, "form": form, "url": action.url(device), "open": action is bound_action})
+    events = list(device.events.select_related("actor", "association"))
+    batch_pks = {e.data.get("batch") for e in events if isinstance(e.data.get("batch"), int)}
+    batches = {b.pk: b for b in IntakeBatch.objects.select_related("donor").filter(pk__in=batch_pks)}
+    return render(
+        request,
+        "devices/admin/device_detail.html",
+        {
+            "device": device,
+            "actions": actions,
+            "timeline": [(event, event_details(event, batches)) for event in events],
+            "passport_url": passport_url(request, device),
+            "outcome_label": dict(BeneficiaryCategory.choices).get(device.outcome_category, device.outcome_category),
+        },
+    )
+
+
+@operator_required
+@require_GET
+def device_detail(request, pk):
+    device = get_object_or_404(Device.objects.select_related("batch__donor", "association"), pk=pk)
+    return device_page(request, device)
+
+
+@operator_required
+@require_GET
+def event_evidence(request, event_pk):
+    """An event's evidence (erasure or recycling certificate), always downloaded, never shown inline."""
+    event = get_object_or_404(DeviceEvent.objects.select_related("device"), pk=event_pk)
+    if not event.evidence:
+        raise Http404(_("This event has no evidence file."))
+    filename = f"{slugify(event.get_kind_display())}-{event.device.asset_tag}.pdf"
+    return private_file_response(event.evidence, filename)
+
+
+# --- Labels --------------------------------------------------------------------------------------
+
+
+def _labels_response(request, devices, filename: str) -> HttpResponse:
+    pdf = label_sheet_pdf(devices, lambda device: passport_url(request, device))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@operator_required
+@require_GET
+def device_label(request, pk):
+    device = get_object_or_404(Device, pk=pk)
+    return _labels_response(request, [device], _("label-%(tag)s.pdf") % {"tag": device.asset_tag})
+
+
+@operator_required
+@require_GET
+def batch_labels(request, pk):
+    batch = get_object_or_404(IntakeBatch, pk=pk)
+    devices = list(batch.devices.order_by("pk"))
+    if not devices:
+        messages.warning(request, _("This batch has no devices yet: import its inventory or scan them first."))
+        return redirect("workshop_batches:index")
+    return _labels_response(request, devices, _("labels-batch-%(pk)s.pdf") % {"pk": batch.pk})
+
+
+# --- Intake --------------------------------------------------------------------------------------
+
+
+@operator_required
+def batch_import(request, pk):
+    """Import a donor's inventory CSV into a batch: all rows or none, and re-importing changes nothing."""
+    batch = get_object_or_404(IntakeBatch.objects.select_related("donor", "association"), pk=pk)
+    result = errors = None
+    if request.method == "POST":
+        form = forms.InventoryImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = imports.batch_import_inventory(
+                    batch=batch, content=form.cleaned_data["file"].read(), actor=request.user
+                )
+            except imports.ImportRejected as exc:
+                errors = exc.errors
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request,
+                    _("%(created)d device(s) registered, %(skipped)d already in this batch.")
+                    % {"created": len(result.created), "skipped": result.skipped},
+                )
+                form = forms.InventoryImportForm()
+    else:
+        form = forms.InventoryImportForm()
+    return render(
+        request,
+        "devices/admin/batch_import.html",
+        {
+            "batch": batch,
+            "form": form,
+            "result": result,
+            "errors": errors,
+            "device_count": batch.devices.count(),
+            "columns": INVENTORY_COLUMNS,
+        },
+    )
+
+
+@operator_required
+def quick_entry(request):
+    """Scan a serial or an asset tag: a known device opens, an unknown serial is registered in the batch."""
+    remembered = request.session.get(QUICK_ENTRY_SESSION_KEY, {})
+    matches = []
+    if request.method == "POST":
+        form = forms.QuickEntryForm(request.POST)
+        if form.is_valid():
+            batch, category = form.cleaned_data["batch"], form.cleaned_data["category"]
+            remembered = {"batch": batch.pk if batch else None, "category": category, "last": remembered.get("last")}
+            request.session[QUICK_ENTRY_SESSION_KEY] = remembered
+            matches = form.matches
+            if len(matches) == 1:
+                return redirect(device_url(matches[0]))
+            if not matches:
+                try:
+                    device = services.device_register(
+                        batch=batch, category=category, serial=form.cleaned_data["code"], actor=request.user
+                    )
+                except ValidationError as exc:
+                    _show_refusal(request, form, exc)
+                else:
+                    remembered["last"] = device.pk
+                    request.session[QUICK_ENTRY_SESSION_KEY] = remembered
+                    messages.success(
+                        request,
+                        _("Device registered with the asset tag %(tag)s.") % {"tag": device.asset_tag},
+                    )
+                    return redirect("workshop_quick_entry:index")
+        # Ready for the next scan: the code input is empty again (the message repeats the code).
+        form.data = form.data.copy()
+        form.data["code"] = ""
+    else:
+        form = forms.QuickEntryForm(
+            initial={
+                "batch": request.GET.get("batch") or remembered.get("batch"),
+                "category": request.GET.get("category") or remembered.get("category"),
+            }
+        )
+    last = None
+    if remembered.get("last"):
+        last = Device.objects.filter(pk=remembered["last"]).select_related("batch__donor").first()
+    return render(request, "devices/admin/quick_entry.html", {"form": form, "matches": matches, "last": last})
+
+
+# --- Erasure runs --------------------------------------------------------------------------------
+
+
+def _events_from_session(request, key):
+    pks = request.session.pop(key, None)
+    if not pks:
+        return None
+    return list(DeviceEvent.objects.filter(pk__in=pks).select_related("device").order_by("device__asset_tag"))
+
+
+@operator_required
+def bulk_erasure(request):
+    """One erasure run for many devices, with one certificate: all of them or none."""
+    if request.method == "POST":
+        form = forms.BulkErasureForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                events = services.devices_erase_bulk(
+                    devices=form.cleaned_data["devices"], actor=request.user, **form.service_kwargs()
+                )
+            except ValidationError as exc:
+                _show_refusal(request, form, exc)
+            else:
+                request.session[BULK_ERASURE_RESULT_KEY] = [event.pk for event in events]
+                messages.success(request, _("Erasure recorded for %(count)d device(s).") % {"count": len(events)})
+                return redirect("workshop_bulk_erasure:index")
+        else:
+            messages.error(request, _("The form has errors: check the highlighted fields."))
+    else:
+        form = forms.BulkErasureForm()
+    return render(
+        request,
+        "devices/admin/bulk_erasure.html",
+        {"form": form, "events": _events_from_session(request, BULK_ERASURE_RESULT_KEY)},
+    )
+
+
+@operator_required
+def erasure_report(request):
+    """Import an erasure tool's CSV report (serial or asset tag, method, tool, result, date, operator)."""
+    errors = None
+    if request.method == "POST":
+        form = forms.ErasureReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                events = imports.import_erasure_report(
+                    content=form.cleaned_data["file"].read(),
+                    actor=request.user,
+                    certificate=form.cleaned_data["certificate"],
+                )
+            except imports.ImportRejected as exc:
+                errors = exc.errors
+                messages.error(request, " ".join(exc.messages))
+            else:
+                request.session[ERASURE_REPORT_RESULT_KEY] = [event.pk for event in events]
+                messages.success(request, _("%(count)d erasure(s) recorded.") % {"count": len(events)})
+                return redirect("workshop_erasure_report:index")
+    else:
+        form = forms.ErasureReportForm()
+    return render(
+        request,
+        "devices/admin/erasure_report.html",
+        {
+            "form": form,
+            "errors": errors,
+            "events": _events_from_session(request, ERASURE_REPORT_RESULT_KEY),
+            "columns": ERASURE_REPORT_COLUMNS,
+        },
+    )

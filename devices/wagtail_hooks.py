@@ -1,0 +1,318 @@
+"""The "Workshop" menu of the Wagtail admin: listings of the registry and the workshop pages.
+
+Devices have no add or edit form: they are created by an import or a scan and changed only through
+`devices.services`, from the device page (`devices.admin_views`). Every page of the menu answers 403
+to a user without the permission it needs, and its menu item is hidden from them.
+"""
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.utils.urlpatterns import decorate_urlpatterns
+
+from devices import admin_views
+from devices.admin_views import OPERATE_PERMISSION, forbidden_as_403
+from devices.forms import DonorForm
+from devices.models import Association, Device, Donor, IntakeBatch
+
+
+class ForbiddenAs403Mixin:
+    def get_urlpatterns(self):
+        return decorate_urlpatterns(super().get_urlpatterns(), forbidden_as_403)
+
+
+class RegistryViewSet(ForbiddenAs403Mixin, ModelViewSet):
+    copy_view_enabled = False
+
+    def get_permissions_to_register(self):
+        # Offer the "view" permission in the group editor too: the Workshop group relies on it.
+        return Permission.objects.filter(content_type=ContentType.objects.get_for_model(self.model))
+
+
+# --- Devices -------------------------------------------------------------------------------------
+
+
+class DeviceIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("association", "batch__donor")
+
+    def get_list_more_buttons(self, instance):
+        return []
+
+
+def _device_link(device):
+    return reverse("workshop_devices:detail", args=[device.pk])
+
+
+class DeviceURLFinder(ModelAdminURLFinder):
+    """Where the admin links a device to: its workshop page (there is no edit form)."""
+
+    edit_url_name = "workshop_devices:detail"
+
+    def get_edit_url(self, instance):
+        if self.user and not self.user.has_perm(OPERATE_PERMISSION):
+            return None
+        return self.construct_edit_url(instance)
+
+
+class DeviceViewSet(RegistryViewSet):
+    model = Device
+    name = "workshop_devices"
+    url_prefix = "atelier/appareils"
+    icon = "desktop"
+    menu_label = _("Devices")
+    index_view_class = DeviceIndexView
+    add_to_reference_index = False
+    list_display = [
+        TitleColumn("asset_tag", label=_("Asset tag"), sort_key="asset_tag", get_url=_device_link),
+        "category",
+        Column(
+            "brand_model",
+            label=_("Brand and model"),
+            accessor=lambda d: f"{d.brand} {d.model}".strip(),
+            sort_key="brand",
+        ),
+        "status",
+        "association",
+        "batch",
+    ]
+    list_filter = ["status", "category", "association", "batch"]
+    search_fields = ["asset_tag", "serial", "model"]
+    search_backend_name = None
+    ordering = "-created_at"
+    list_per_page = 50
+    url_finder_class = DeviceURLFinder
+
+    def get_common_view_kwargs(self, **kwargs):
+        # Only the listing is a Wagtail generic view: no add, edit, delete, history or usage page.
+        return super().get_common_view_kwargs(
+            add_url_name=None,
+            edit_url_name=None,
+            delete_url_name=None,
+            history_url_name=None,
+            usage_url_name=None,
+            **kwargs,
+        )
+
+    def get_form_class(self, for_update=False):
+        return None
+
+    def get_urlpatterns(self):
+        actions = [
+            path(f"<int:pk>/{action.slug}/", action.as_view(), name=action.slug) for action in admin_views.ACTION_VIEWS
+        ]
+        patterns = [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/", admin_views.device_detail, name="detail"),
+            path("<int:pk>/etiquette.pdf", admin_views.device_label, name="label"),
+            path("preuves/<int:event_pk>/", admin_views.event_evidence, name="evidence"),
+            *actions,
+        ]
+        return decorate_urlpatterns(patterns, forbidden_as_403)
+
+
+# --- Intake batches, donors, associations --------------------------------------------------------
+
+
+class BatchLinksColumn(Column):
+    """Links of a batch's row to its devices, inventory import, quick entry and labels."""
+
+    cell_template_name = "devices/admin/batch_links_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        context["can_operate"] = bool(request and request.user.has_perm(OPERATE_PERMISSION))
+        context["devices_url"] = reverse("workshop_devices:index") + f"?batch={instance.pk}"
+        context["import_url"] = reverse("workshop_batches:import", args=[instance.pk])
+        context["labels_url"] = reverse("workshop_batches:labels", args=[instance.pk])
+        context["quick_entry_url"] = reverse("workshop_quick_entry:index") + f"?batch={instance.pk}"
+        return context
+
+
+class IntakeBatchIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return (
+            super().get_base_queryset().select_related("donor", "association").annotate(device_count=Count("devices"))
+        )
+
+
+class IntakeBatchCreateView(generic.CreateView):
+    def get_success_url(self):
+        # A new batch is followed by its inventory: straight to the import page.
+        if self.request.user.has_perm(OPERATE_PERMISSION):
+            return reverse("workshop_batches:import", args=[self.object.pk])
+        return super().get_success_url()
+
+
+class IntakeBatchViewSet(RegistryViewSet):
+    model = IntakeBatch
+    name = "workshop_batches"
+    url_prefix = "atelier/lots"
+    icon = "clipboard-list"
+    menu_label = _("Intake batches")
+    index_view_class = IntakeBatchIndexView
+    add_view_class = IntakeBatchCreateView
+    list_display = [
+        "__str__",
+        "donor",
+        "association",
+        "received_on",
+        Column("declared_total", label=_("Declared")),
+        Column("device_count", label=_("Registered"), sort_key="device_count"),
+        BatchLinksColumn("links", label=_("Workshop")),
+    ]
+    list_filter = ["donor", "association"]
+    search_fields = ["reference", "donor__name"]
+    search_backend_name = None
+    ordering = "-received_on"
+    panels = [
+        FieldPanel("donor"),
+        FieldPanel("association"),
+        FieldRowPanel([FieldPanel("received_on"), FieldPanel("reference")]),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("declared_laptops"),
+                        FieldPanel("declared_desktops"),
+                        FieldPanel("declared_screens"),
+                        FieldPanel("declared_other"),
+                    ]
+                )
+            ],
+            heading=_("Declared by the donor"),
+        ),
+        FieldPanel("notes"),
+    ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + decorate_urlpatterns(
+            [
+                path("<int:pk>/import/", admin_views.batch_import, name="import"),
+                path("<int:pk>/etiquettes.pdf", admin_views.batch_labels, name="labels"),
+            ],
+            forbidden_as_403,
+        )
+
+
+class DonorIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(batch_count=Count("batches"))
+
+
+class DonorViewSet(RegistryViewSet):
+    model = Donor
+    name = "workshop_donors"
+    url_prefix = "atelier/donateurs"
+    icon = "group"
+    menu_label = _("Donors")
+    index_view_class = DonorIndexView
+    list_display = [
+        "name",
+        "kind",
+        BooleanColumn("public_name_agreed", label=_("Name on passports")),
+        Column("batch_count", label=_("Batches"), sort_key="batch_count"),
+        "contact_email",
+    ]
+    list_filter = ["kind"]
+    search_fields = ["name", "contact_name", "contact_email"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("kind"),
+            FieldPanel("public_name_agreed"),
+            FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_email")]),
+            FieldPanel("users"),
+        ],
+        base_form_class=DonorForm,
+    )
+
+
+class AssociationViewSet(RegistryViewSet):
+    model = Association
+    name = "workshop_associations"
+    url_prefix = "atelier/associations"
+    icon = "site"
+    menu_label = _("Member associations")
+    list_display = ["name", "slug", "city", "department"]
+    search_fields = ["name", "city"]
+    search_backend_name = None
+    form_fields = ["name", "slug", "city", "department"]
+
+
+# --- Workshop pages ------------------------------------------------------------------------------
+
+
+class WorkshopPageViewSet(ViewSet):
+    """One page of the workshop (a view function): a menu entry for the operators, 403 for others."""
+
+    view = None
+
+    def get_urlpatterns(self):
+        return decorate_urlpatterns([path("", type(self).view, name="index")], forbidden_as_403)
+
+    @cached_property
+    def menu_item_class(self):
+        def is_shown(item, request):
+            return request.user.has_perm(OPERATE_PERMISSION)
+
+        return type(f"{type(self).__name__}MenuItem", (MenuItem,), {"is_shown": is_shown})
+
+
+class QuickEntryViewSet(WorkshopPageViewSet):
+    name = "workshop_quick_entry"
+    url_prefix = "atelier/saisie"
+    icon = "crosshairs"
+    menu_label = _("Quick entry (scan)")
+    view = staticmethod(admin_views.quick_entry)
+
+
+class BulkErasureViewSet(WorkshopPageViewSet):
+    name = "workshop_bulk_erasure"
+    url_prefix = "atelier/effacement-groupe"
+    icon = "tasks"
+    menu_label = _("Erasure run")
+    view = staticmethod(admin_views.bulk_erasure)
+
+
+class ErasureReportViewSet(WorkshopPageViewSet):
+    name = "workshop_erasure_report"
+    url_prefix = "atelier/rapport-effacement"
+    icon = "upload"
+    menu_label = _("Erasure report import")
+    view = staticmethod(admin_views.erasure_report)
+
+
+class WorkshopViewSetGroup(ViewSetGroup):
+    menu_label = _("Workshop")
+    menu_name = "workshop"
+    menu_icon = "cogs"
+    menu_order = 150
+    items = (
+        DeviceViewSet,
+        QuickEntryViewSet,
+        IntakeBatchViewSet,
+        BulkErasureViewSet,
+        ErasureReportViewSet,
+        DonorViewSet,
+        AssociationViewSet,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_workshop_viewsets():
+    return WorkshopViewSetGroup()

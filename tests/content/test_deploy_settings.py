@@ -1,0 +1,44 @@
+"""Production settings pass Django's deployment checks and refuse to run without a secret key."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, **env):
+    """Run manage.py in a fresh interpreter with production settings and only the given DJANGO_* variables."""
+    clean_env = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
+    clean_env.update(env)
+    return subprocess.run(  # noqa: S603 (fixed arguments)
+        [sys.executable, "manage.py", *args, "--settings=reemploi.settings.production"],
+        cwd=PROJECT_DIR,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = manage(
+        "check",
+        "--deploy",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="reemploi.example,www.reemploi.example",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    # An empty variable also wins over any DJANGO_SECRET_KEY in a local .env file.
+    result = manage("check", DJANGO_SECRET_KEY="", DJANGO_ALLOWED_HOSTS="reemploi.example")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set in production." in result.stderr
