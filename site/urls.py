@@ -12,6 +12,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content import views as content_views
+from shop import views as shop_views
 from reemploi.views import login_redirect
 
 # Oscar and the Wagtail admin have login and sign-up pages of their own: every one leads to allauth,
@@ -29,6 +30,7 @@ urlpatterns = single_login_patterns + [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("compte/", include("allauth.urls")),
+    path("boutique/catalogue/", shop_views.catalogue, name="shop_catalogue"),
     path("boutique/", include(apps.get_app_config("oscar").urls[0])),
     path("newsletter/", include("content.urls")),
     path("", include("devices.urls")),

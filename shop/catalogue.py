@@ -1,0 +1,159 @@
+"""Browsing the catalogue through the ORM: combinable filters with a count per value, sorting, text search.
+
+Why not Oscar's Haystack browse: its default backend lists no products, and a search server would be one
+more service to run and keep in step with stock. Listings keep their facts in indexed columns (see
+`shop.models.Listing`), so each filter and each facet count is one SQL query on SQLite as on PostgreSQL,
+right the moment stock changes; on PostgreSQL the text search uses its French full-text search.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
+
+from devices.models import Device
+from shop.models import Listing
+from shop.wording import fold
+
+StockRecord = get_model("partner", "StockRecord")
+
+SORTS = {
+    "prix": ("price", "pk"),
+    "-prix": ("-price", "pk"),
+    "memoire": ("-ram_gb", "price", "pk"),
+    "recent": ("-product__date_created", "pk"),
+}
+SORT_LABELS = {
+    "prix": _("Price, lowest first"),
+    "-prix": _("Price, highest first"),
+    "memoire": _("Most memory"),
+    "recent": _("Newest"),
+}
+PER_PAGE = 24
+
+
+@dataclass
+class Facet:
+    param: str
+    label: str
+    field: str
+    values: list[tuple[str, str, int, bool]] = field(default_factory=list)  # value, label, count, selected
+
+
+FACETS = [
+    ("categorie", _("Category"), "category"),
+    ("etat", _("Grade"), "grade"),
+    ("memoire", _("Memory (GB)"), "ram_gb"),
+    ("stockage", _("Storage (GB)"), "storage_gb"),
+    ("ecran", _("Screen size (inches)"), "screen_inches"),
+    ("systeme", _("Operating system"), "os"),
+    ("retrait", _("Pickup at"), "pickup"),
+]
+
+
+def _available_at(workshop_slugs=None):
+    stock = StockRecord.objects.filter(product=OuterRef("product"), num_in_stock__gt=Coalesce("num_allocated", 0))
+    if workshop_slugs:
+        stock = stock.filter(partner__workshop__association__slug__in=workshop_slugs)
+    return Exists(stock)
+
+
+def _decimal(value):
+    try:
+        return Decimal(value.replace(",", ".")) if value else None
+    except InvalidOperation:
+        return None
+
+
+def _text_filter(query: str):
+    """Words of the query, without case or accents; on PostgreSQL with French stemming too."""
+    words = fold(query).split()[:8]
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("search_text", config="french")
+        return ("search", vector, SearchQuery(" ".join(words), config="french", search_type="plain"))
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=word)
+    return ("q", condition, None)
+
+
+@dataclass
+class Browse:
+    listings: object
+    facets: list[Facet]
+    query: str
+    sort: str
+    price_min: Decimal | None
+    price_max: Decimal | None
+
+
+def browse(params) -> Browse:
+    """Filter the public, available listings by the GET parameters; count each facet's values."""
+    selected = {param: [v for v in params.getlist(param) if v] for param, _label, _field in FACETS}
+    query = params.get("q", "").strip()[:200]
+    sort = params.get("tri", "prix") if params.get("tri") in SORTS else "prix"
+    price_min, price_max = _decimal(params.get("prix_min", "")), _decimal(params.get("prix_max", ""))
+
+    base = Listing.objects.filter(product__is_public=True)
+    if query:
+        kind, expression, search_query = _text_filter(query)
+        if kind == "search":
+            base = base.annotate(search=expression).filter(search=search_query)
+        else:
+            base = base.filter(expression)
+    if price_min is not None:
+        base = base.filter(price__gte=price_min)
+    if price_max is not None:
+        base = base.filter(price__lte=price_max)
+
+    def apply(queryset, skip=None):
+        for param, _label, field_name in FACETS:
+            values = selected[param]
+            if param == skip or not values:
+                continue
+            if field_name == "pickup":
+                continue
+            queryset = queryset.filter(**{f"{field_name}__in": values})
+        pickup = selected["retrait"] if skip != "retrait" else []
+        return queryset.filter(_available_at(pickup))
+
+    facets = []
+    labels = {
+        "category": dict(Device.Category.choices),
+        "grade": dict(Device.Grade.choices),
+    }
+    for param, label, field_name in FACETS:
+        facet = Facet(param=param, label=str(label), field=field_name)
+        if field_name == "pickup":
+            scoped = apply(base, skip="retrait")
+            rows = (
+                StockRecord.objects.filter(
+                    product__listing__in=scoped.values("pk"),
+                    num_in_stock__gt=Coalesce("num_allocated", 0),
+                    partner__workshop__isnull=False,
+                )
+                .values_list("partner__workshop__association__slug", "partner__workshop__association__name")
+                .annotate(n=Count("product", distinct=True))
+                .order_by("partner__workshop__association__name")
+            )
+            for slug, name, count in rows:
+                facet.values.append((slug, name, count, slug in selected[param]))
+        else:
+            rows = (
+                apply(base, skip=param).exclude(**{f"{field_name}__isnull": True}).exclude(**{field_name: ""})
+                if field_name in ("category", "grade", "os")
+                else apply(base, skip=param).exclude(**{f"{field_name}__isnull": True})
+            )
+            for value, count in rows.values_list(field_name).annotate(n=Count("pk")).order_by(field_name):
+                shown = labels.get(field_name, {}).get(value, value)
+                facet.values.append((str(value), str(shown), count, str(value) in selected[param]))
+        facets.append(facet)
+
+    listings = apply(base).select_related("product").prefetch_related("product__images").order_by(*SORTS[sort])
+    return Browse(listings=listings, facets=facets, query=query, sort=sort, price_min=price_min, price_max=price_max)

@@ -1,0 +1,107 @@
+import re
+from decimal import Decimal
+
+import pytest
+
+from devices.models import Device
+from shop import services
+
+
+def _titles(response):
+    return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', response.content.decode())
+
+
+@pytest.fixture
+def catalogue(make_listing, ready_device, other_association):
+    """Four listings: three with devices in stock at two workshops, one without stock."""
+    small = make_listing(title="Portable 8 Go grade A", ram_gb=8, grade="A", price=Decimal("199"))
+    big = make_listing(title="Portable 16 Go grade B", ram_gb=16, grade="B", price=Decimal("289"))
+    screen = make_listing(
+        category=Device.Category.SCREEN,
+        title="Écran 24 pouces",
+        ram_gb=None,
+        storage_gb=None,
+        screen_inches=Decimal("23.8"),
+        os="",
+        grade="A",
+        price=Decimal("79"),
+    )
+    make_listing(title="Portable épuisé", ram_gb=4, grade="C", price=Decimal("99"))
+    services.listing_add_device(product=small.product, device=ready_device(), actor=None)
+    services.listing_add_device(product=big.product, device=ready_device(association=other_association), actor=None)
+    services.listing_add_device(
+        product=screen.product, device=ready_device(category=Device.Category.SCREEN), actor=None
+    )
+    return {"small": small, "big": big, "screen": screen}
+
+
+def test_listing_shows_only_what_is_in_stock_cheapest_first(client, catalogue):
+    response = client.get("/boutique/catalogue/")
+    assert response.status_code == 200
+    assert _titles(response) == ["Écran 24 pouces", "Portable 8 Go grade A", "Portable 16 Go grade B"]
+    assert "199,00" in response.content.decode() and "€" in response.content.decode()
+
+
+def test_filters_combine_and_counts_follow_the_other_filters(client, catalogue):
+    response = client.get("/boutique/catalogue/", {"categorie": "laptop", "etat": "B"})
+    assert _titles(response) == ["Portable 16 Go grade B"]
+    content = response.content.decode()
+    # With the category chosen, the grade facet counts laptops of each grade (A: 1, B: 1).
+    assert re.search(r'name="etat" value="A">\s*<label[^>]*>[^<]*<span class="count">\(1\)', content)
+    assert re.search(r'name="etat" value="B" checked>', content)
+    # With grade B chosen, the category facet counts 1 laptop and no screen.
+    assert re.search(r'name="categorie" value="laptop" checked>\s*<label[^>]*>[^<]*<span class="count">\(1\)', content)
+    assert 'name="categorie" value="screen"' not in content
+
+
+def test_memory_price_pickup_and_text_filters(client, catalogue):
+    assert _titles(client.get("/boutique/catalogue/", {"memoire": "16"})) == ["Portable 16 Go grade B"]
+    assert _titles(client.get("/boutique/catalogue/", {"prix_min": "100", "prix_max": "250"})) == [
+        "Portable 8 Go grade A"
+    ]
+    assert _titles(client.get("/boutique/catalogue/", {"retrait": "leon"})) == ["Portable 16 Go grade B"]
+    assert _titles(client.get("/boutique/catalogue/", {"q": "écran"})) == ["Écran 24 pouces"]
+    assert _titles(client.get("/boutique/catalogue/", {"tri": "-prix", "categorie": "laptop"})) == [
+        "Portable 16 Go grade B",
+        "Portable 8 Go grade A",
+    ]
+
+
+def test_bad_filter_values_are_ignored_not_errors(client, catalogue):
+    response = client.get("/boutique/catalogue/", {"prix_min": "abc", "tri": "n'importe", "page": "999"})
+    assert response.status_code == 200
+    assert len(_titles(response)) == 3
+
+
+def test_listing_disappears_the_moment_its_last_device_is_withdrawn(client, catalogue):
+    device = catalogue["small"].product.listed_devices.get().device
+    services.listing_remove_device(device=device, actor=None)
+    assert "Portable 8 Go grade A" not in _titles(client.get("/boutique/catalogue/"))
+
+
+def test_query_count_does_not_grow_with_the_catalogue(
+    client, make_listing, ready_device, django_assert_max_num_queries
+):
+    def add(n):
+        for _ in range(n):
+            listing = make_listing()
+            services.listing_add_device(product=listing.product, device=ready_device(), actor=None)
+
+    add(2)
+    with django_assert_max_num_queries(16) as small:
+        client.get("/boutique/catalogue/", {"categorie": "laptop", "memoire": "8"})
+    add(25)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get("/boutique/catalogue/", {"categorie": "laptop", "memoire": "8"})
+    assert len(_titles(response)) == 24  # one full page
+
+
+def test_product_page_shows_specs_stock_guarantee_and_a_passport(client, catalogue):
+    product = catalogue["small"].product
+    device = product.listed_devices.get().device
+    content = client.get(product.get_absolute_url()).content.decode()
+    assert "Intel Core i5-8350U" in content
+    assert "Déclic" in content
+    assert f"/appareil/{device.asset_tag}/" in content
+    assert "/cgv/" in content
+    assert 'action="/boutique/basket/add/' in content
