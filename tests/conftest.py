@@ -71,16 +71,23 @@ def _media_storage(settings, tmp_path):
     settings.PRIVATE_ROOT = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path / "media"}},
-        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path / "private", "base_url": None}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
     }
     yield
 
 
 def ensure_site_tree():
     """Recreate the Wagtail root, the home page and both site records if a flush removed them."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
     from django.contrib.sites.models import Site as DjangoSite
     from wagtail.models import Locale, Page, Site
 
@@ -98,12 +105,40 @@ def ensure_site_tree():
                 hero_text="Le réseau OGO reconditionne les ordinateurs des institutions bretonnes.",
             )
         )
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Réemploi"},
-    )
-    DjangoSite.objects.update_or_create(pk=1, defaults={"domain": "testserver", "name": "Réemploi – OGO"})
+    if not Site.objects.filter(is_default_site=True).exists():
+        host = urlsplit(settings.SITE_BASE_URL).hostname
+        Site.objects.create(is_default_site=True, hostname=host, port=80, root_page=home, site_name="Réemploi")
+        DjangoSite.objects.update_or_create(pk=1, defaults={"domain": host, "name": "Réemploi – OGO"})
     return home
+
+
+def ensure_base_data():
+    """What migrations put in a new database and a flush removes: page tree, sites, roles, workflow."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    from content.roles import roles_ensure
+
+    home = ensure_site_tree()
+    roles_ensure()
+    workshop, _created = Group.objects.get_or_create(name="Workshop")
+    for app_label, codename in importlib.import_module("devices.migrations.0002_workshop_group").PERMISSIONS:
+        workshop.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return home
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have been flushed by the last run's transactional tests: restore it."""
+    with django_db_blocker.unblock():
+        ensure_base_data()
+
+
+@pytest.fixture
+def base_data(transactional_db):
+    """For transactional and browser tests, which start after another one's flush."""
+    return ensure_base_data()
 
 
 @pytest.fixture

@@ -1,17 +1,15 @@
 """Issue 3's journey in Chromium: a technician imports a batch, erases and grades a device and prints its
 label; the donor then logs in and finds the device, erased, in its report."""
 
-import importlib
 import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from reportlab.pdfgen import canvas
 
 from devices.models import Association, Device, Donor, IntakeBatch
-from tests.conftest import ensure_site_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,14 +19,6 @@ INVENTORY = (
     "RB-LAP-0001;Dell;Latitude 5490;laptop;Intel Core i5-8350U;8;256;ssd;14;\n"
     "RB-LAP-0002;HP;EliteBook 840 G5;laptop;Intel Core i5-8250U;8;256;ssd;14;\n"
 )
-
-
-def _workshop_group():
-    permissions = importlib.import_module("devices.migrations.0002_workshop_group").PERMISSIONS
-    group, _ = Group.objects.get_or_create(name="Workshop")
-    for app_label, codename in permissions:
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return group
 
 
 def _user(email, is_staff=False):
@@ -42,10 +32,9 @@ def _user(email, is_staff=False):
 
 
 @pytest.fixture
-def registry():
-    ensure_site_tree()
+def registry(base_data):
     technician = _user("technicienne@atelier.example", is_staff=True)
-    technician.groups.add(_workshop_group())
+    technician.groups.add(Group.objects.get(name="Workshop"))
     donor_user = _user("elu@region.example")
     association = Association.objects.create(name="Déclic", slug="declic", city="Redon", department="35")
     donor = Donor.objects.create(name="Région Bretagne", kind=Donor.Kind.LOCAL_AUTHORITY, public_name_agreed=True)

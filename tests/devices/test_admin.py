@@ -10,8 +10,10 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
-from devices import services
+from devices import forms, services
 from devices.forms import CATEGORY_TEST_FUNCTIONS
 from devices.models import Association, Device, DeviceEvent, Donor, IntakeBatch
 
@@ -263,7 +265,12 @@ def test_a_refused_step_shows_the_message_keeps_the_input_and_changes_nothing(wo
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"Cannot list device {device.asset_tag}" in html
+    expected = _("Cannot %(action)s device %(tag)s: it is “%(status)s”.") % {
+        "action": _("list"),
+        "tag": device.asset_tag,
+        "status": device.get_status_display(),
+    }
+    assert expected in html or escape(expected) in html
     assert 'value="LAT-EARLY"' in html
     device.refresh_from_db()
     assert device.status == Status.RECEIVED
@@ -290,7 +297,11 @@ def test_an_unticked_function_is_recorded_as_failed(workshop, batch):
 
     assert response.status_code == 302
     event = device.events.get(kind=Kind.TESTED)
-    assert event.data == {"checklist": {"power": True, "panel": True, "video inputs": False}, "passed": False}
+    labels = forms.TEST_FUNCTIONS
+    assert event.data == {
+        "checklist": {str(labels["power"]): True, str(labels["panel"]): True, str(labels["video_inputs"]): False},
+        "passed": False,
+    }
     device.refresh_from_db()
     assert device.tests_passed is False
 
