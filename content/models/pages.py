@@ -20,7 +20,6 @@ from content import map as brittany_map
 from content.blocks import BaseStreamBlock
 
 
-
 class SeoMixin:
     """OpenGraph data for base.html: the page's image when it has one."""
 
@@ -33,7 +32,11 @@ class HomePage(SeoMixin, Page):
     hero_title = models.CharField(_("headline"), max_length=200)
     hero_text = models.TextField(_("mission"), help_text=_("One or two sentences saying what the network does."))
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL,
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
@@ -63,7 +66,9 @@ class HomePage(SeoMixin, Page):
         context["impact"] = impact_figures()
         context["latest_news"] = NewsPage.objects.cards()[:3]
         context["latest_stories"] = StoryPage.objects.cards()[:3]
-        context["partners"] = Partner.objects.filter(show_on_home=True).select_related("logo").prefetch_related("logo__renditions")
+        context["partners"] = (
+            Partner.objects.filter(show_on_home=True).select_related("logo").prefetch_related("logo__renditions")
+        )
         return context
 
 
@@ -95,7 +100,11 @@ class MemberPage(SeoMixin, Page):
 
     short_description = models.CharField(_("short description"), max_length=250)
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("photo"), null=True, blank=True, on_delete=models.SET_NULL,
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     street = models.CharField(_("street"), max_length=200)
@@ -214,11 +223,17 @@ class ArticlePage(SeoMixin, Page):
     date = models.DateField(_("date"), default=timezone.localdate)
     intro = models.TextField(_("introduction"), max_length=500)
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL,
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     image_alt = models.CharField(
-        _("alternative text of the image"), max_length=250, blank=True,
+        _("alternative text of the image"),
+        max_length=250,
+        blank=True,
         help_text=_("Required when an image is chosen."),
     )
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"))
