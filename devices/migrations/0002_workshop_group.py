@@ -45,6 +45,10 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("wagtailadmin", "0001_create_admin_access_permissions"),
+        # After Wagtail's migrations that give every admin group the "choose" permissions of their time:
+        # the Workshop group holds exactly the permissions listed above.
+        ("wagtaildocs", "0014_alter_document_file_size"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [migrations.RunPython(create_workshop_group, remove_workshop_group)]
