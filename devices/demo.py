@@ -203,18 +203,19 @@ def _follow(device, plan, *, actor, rng, when: date):
         return
     if plan == "workshop":
         return
-    if plan in ("sold", "listed"):
+    if plan == "listed":
+        return  # stays ready: the shop's demo lists it under a product
+    if plan == "sold":
         services.device_list_for_sale(device=device, actor=actor, listing=f"{device.brand} {device.model}")
-        if plan == "sold":
-            category = BeneficiaryCategory.INDIVIDUAL if rng.random() < 0.55 else rng.choice(ORG_CATEGORIES)
-            services.device_sell(
-                device=device,
-                actor=actor,
-                beneficiary_category=category,
-                territory=territory,
-                reference=f"DEMO-{device.pk:05d}",
-                occurred_at=when,
-            )
+        category = BeneficiaryCategory.INDIVIDUAL if rng.random() < 0.55 else rng.choice(ORG_CATEGORIES)
+        services.device_sell(
+            device=device,
+            actor=actor,
+            beneficiary_category=category,
+            territory=territory,
+            reference=f"DEMO-{device.pk:05d}",
+            occurred_at=when,
+        )
     elif plan in ("rented", "rented_returned", "reserved"):
         services.device_reserve_for_rental(device=device, actor=actor)
         if plan != "reserved":

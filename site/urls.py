@@ -12,8 +12,8 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content import views as content_views
-from shop import views as shop_views
 from reemploi.views import login_redirect
+from shop import views as shop_views
 
 # Oscar and the Wagtail admin have login and sign-up pages of their own: every one leads to allauth,
 # which rate-limits them (one login for the whole platform).
