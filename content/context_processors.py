@@ -14,10 +14,12 @@ def main_menu(request):
             root = site.root_page
             pages = Page.objects.live().in_menu().child_of(root).order_by("path").only("title", "url_path")
             root_url = root.url_path
-            menu = [(page.title, "/" + page.url_path[len(root_url):]) for page in pages]
+            menu = [(page.title, "/" + page.url_path[len(root_url) :]) for page in pages]
         cache.set(MENU_CACHE_KEY, menu, 300)
     return menu
 
 
 def site_chrome(request):
-    return {"main_menu": main_menu(request)}
+    from content.cache import content_version
+
+    return {"main_menu": main_menu(request), "content_version": content_version()}

@@ -43,11 +43,13 @@ def newsletter_confirm(request, token):
     try:
         subscriber = newsletter.subscriber_from_confirm_token(token)
     except newsletter.ExpiredLink:
-        return render(request, "content/newsletter_link_problem.html", {"expired": True, "form": NewsletterForm()},
-                      status=410)
+        return render(
+            request, "content/newsletter_link_problem.html", {"expired": True, "form": NewsletterForm()}, status=410
+        )
     except newsletter.InvalidLink:
-        return render(request, "content/newsletter_link_problem.html", {"expired": False, "form": NewsletterForm()},
-                      status=404)
+        return render(
+            request, "content/newsletter_link_problem.html", {"expired": False, "form": NewsletterForm()}, status=404
+        )
     if request.method == "POST":
         newsletter.subscriber_confirm(subscriber=subscriber)
         messages.success(request, _("Your subscription to the Circul'lettre is confirmed. Thank you!"))
@@ -66,8 +68,9 @@ def newsletter_unsubscribe(request, token):
     try:
         subscriber = newsletter.subscriber_from_unsubscribe_token(token)
     except (newsletter.InvalidLink, newsletter.ExpiredLink):
-        return render(request, "content/newsletter_link_problem.html", {"expired": False, "form": NewsletterForm()},
-                      status=404)
+        return render(
+            request, "content/newsletter_link_problem.html", {"expired": False, "form": NewsletterForm()}, status=404
+        )
     if request.method == "POST":
         newsletter.subscriber_unsubscribe(subscriber=subscriber)
         return render(request, "content/newsletter_unsubscribed.html")
@@ -85,9 +88,7 @@ def search(request):
     if query:
         pages = Page.objects.live().public().specific().search(query)
         page_results = Paginator(pages, 10).get_page(request.GET.get("page"))
-        products = list(
-            Product.objects.browsable().filter(title__icontains=query).order_by("title")[:12]
-        )
+        products = list(Product.objects.browsable().filter(title__icontains=query).order_by("title")[:12])
     return render(
         request,
         "content/search.html",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -320,25 +321,24 @@ class ArticleIndexPage(SeoMixin, RoutablePageMixin, Page):
             .order_by("name")
         )
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def paginate(self, request, tag: str):
         articles = self.articles()
-        tag = request.GET.get("tag", "").strip()
         if tag:
             articles = articles.filter(tags__slug=tag)
         paginator = Paginator(articles, self.per_page)
         try:
-            page_obj = paginator.page(request.GET.get("page", 1))
+            return paginator.page(request.GET.get("page", 1))
         except PageNotAnInteger:
-            page_obj = paginator.page(1)
+            return paginator.page(1)
         except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
-        context.update(
-            articles=page_obj,
-            page_obj=page_obj,
-            current_tag=tag,
-            tags=self.tags_in_use(),
-        )
+            return paginator.page(paginator.num_pages)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        tag = request.GET.get("tag", "").strip()
+        # Evaluated only when the template's cached fragment has to be rendered again.
+        page_obj = SimpleLazyObject(lambda: self.paginate(request, tag))
+        context.update(articles=page_obj, page_obj=page_obj, current_tag=tag, tags=self.tags_in_use())
         return context
 
 

@@ -102,8 +102,7 @@ class Command(BaseCommand):
             "location solidaire, dons.",
             "shop_cta": "Des ordinateurs testés et effacés, garantis deux ans, "
             "à retirer dans l'atelier le plus proche.",
-            "rental_cta": "Stagiaire d'une formation financée par la Région ? "
-            "Un ordinateur pour 5 € par mois.",
+            "rental_cta": "Stagiaire d'une formation financée par la Région ? Un ordinateur pour 5 € par mois.",
             "seo_title": "Réemploi informatique en Bretagne – réseau OGO",
             "search_description": "Ordinateurs reconditionnés, location solidaire et traçabilité du matériel donné.",
         }
