@@ -65,8 +65,9 @@ class HomePage(SeoMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["impact"] = impact_figures()
-        context["latest_news"] = NewsPage.objects.cards()[:3]
-        context["latest_stories"] = StoryPage.objects.cards()[:3]
+        # Lazy: evaluated only when the template's cached fragment has to be rendered again.
+        context["latest_news"] = SimpleLazyObject(lambda: list(NewsPage.objects.cards()[:3]))
+        context["latest_stories"] = SimpleLazyObject(lambda: list(StoryPage.objects.cards()[:3]))
         context["partners"] = (
             Partner.objects.filter(show_on_home=True).select_related("logo").prefetch_related("logo__renditions")
         )
@@ -254,9 +255,8 @@ class ArticlePage(SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        index = self.get_parent()
-        context["index_url"] = index.get_url(request)
-        context["index_title"] = index.title
+        # Lazy: read only when the cached article fragment is rendered again.
+        context["index"] = SimpleLazyObject(self.get_parent)
         return context
 
     def clean(self):
@@ -338,7 +338,8 @@ class ArticleIndexPage(SeoMixin, RoutablePageMixin, Page):
         tag = request.GET.get("tag", "").strip()
         # Evaluated only when the template's cached fragment has to be rendered again.
         page_obj = SimpleLazyObject(lambda: self.paginate(request, tag))
-        context.update(articles=page_obj, page_obj=page_obj, current_tag=tag, tags=self.tags_in_use())
+        tags = SimpleLazyObject(lambda: list(self.tags_in_use()))
+        context.update(articles=page_obj, page_obj=page_obj, current_tag=tag, tags=tags)
         return context
 
 
