@@ -149,7 +149,8 @@ def event_details(event: DeviceEvent, batches: dict | None = None) -> list[tuple
 class DeviceActionView(View):
     """One step of a device's life: its form posts here, and the matching service records it.
 
-    `allowed_statuses` mirrors the statuses the service accepts; the page shows the step only then.
+    `allowed_statuses` are the statuses the service accepts (constants of `devices.services`); the page
+    shows the step only then.
     The service still decides: a refused step re-displays the page with its message and the input kept.
     """
 
@@ -237,33 +238,33 @@ class RepairView(DeviceActionView):
 
 class ListForSaleView(DeviceActionView):
     slug, label, form_class = "list", gettext_lazy("List for sale"), forms.ListForSaleForm
-    allowed_statuses = (Status.READY,)
+    allowed_statuses = services.LISTABLE
     service = staticmethod(services.device_list_for_sale)
 
 
 class UnlistView(DeviceActionView):
     slug, label, form_class = "unlist", gettext_lazy("Withdraw from sale"), forms.UnlistForm
-    allowed_statuses = (Status.LISTED,)
+    allowed_statuses = services.UNLISTABLE
     service = staticmethod(services.device_unlist)
     button_class = "button button-secondary"
 
 
 class ReserveView(DeviceActionView):
     slug, label, form_class = "reserve", gettext_lazy("Reserve for rental"), forms.ReserveForm
-    allowed_statuses = (Status.READY,)
+    allowed_statuses = services.RESERVABLE
     service = staticmethod(services.device_reserve_for_rental)
 
 
 class ReleaseView(DeviceActionView):
     slug, label, form_class = "release", gettext_lazy("Release from the rental pool"), forms.ReleaseForm
-    allowed_statuses = (Status.RESERVED,)
+    allowed_statuses = services.RELEASABLE
     service = staticmethod(services.device_release_from_rental)
     button_class = "button button-secondary"
 
 
 class DonateView(DeviceActionView):
     slug, label, form_class = "donate", gettext_lazy("Donate"), forms.DonateForm
-    allowed_statuses = (Status.READY,)
+    allowed_statuses = services.DONATABLE
     service = staticmethod(services.device_donate)
 
 

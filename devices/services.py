@@ -28,7 +28,11 @@ from devices.models import (
 
 Status = Device.Status
 Kind = DeviceEvent.Kind
+# The statuses each step starts from (the back office shows a step only on devices it accepts).
 WORKSHOP = (Status.RECEIVED, Status.IN_WORKSHOP, Status.READY)
+LISTABLE = DONATABLE = RESERVABLE = (Status.READY,)
+UNLISTABLE = SELLABLE = (Status.LISTED,)
+RELEASABLE = RENTABLE = (Status.RESERVED,)
 ERASURE_RESULTS = ("success", "failure")
 SPEC_FIELDS = (
     "serial",
@@ -430,7 +434,7 @@ def device_transfer(*, device: Device, actor, to_association: Association, note:
 def device_list_for_sale(*, device: Device, actor, listing: str = "") -> DeviceEvent:
     """Put a ready device on sale (the shop binds it to a product listing)."""
     device = _locked(device)
-    _require_status(device, [Status.READY], _("list"))
+    _require_status(device, LISTABLE, _("list"))
     _require_erasure(device, _("list"))
     return _record(device, kind=Kind.LISTED, actor=actor, status_after=Status.LISTED, data={"listing": listing})
 
@@ -438,7 +442,7 @@ def device_list_for_sale(*, device: Device, actor, listing: str = "") -> DeviceE
 @transaction.atomic
 def device_unlist(*, device: Device, actor, reason: str = "") -> DeviceEvent:
     device = _locked(device)
-    _require_status(device, [Status.LISTED], _("withdraw from sale"))
+    _require_status(device, UNLISTABLE, _("withdraw from sale"))
     return _record(device, kind=Kind.UNLISTED, actor=actor, status_after=Status.READY, note=reason)
 
 
@@ -446,7 +450,7 @@ def device_unlist(*, device: Device, actor, reason: str = "") -> DeviceEvent:
 def device_reserve_for_rental(*, device: Device, actor) -> DeviceEvent:
     """Put a ready device in its association's rental pool."""
     device = _locked(device)
-    _require_status(device, [Status.READY], _("reserve for rental"))
+    _require_status(device, RESERVABLE, _("reserve for rental"))
     _require_erasure(device, _("reserve for rental"))
     return _record(device, kind=Kind.RESERVED, actor=actor, status_after=Status.RESERVED)
 
@@ -454,7 +458,7 @@ def device_reserve_for_rental(*, device: Device, actor) -> DeviceEvent:
 @transaction.atomic
 def device_release_from_rental(*, device: Device, actor, reason: str = "") -> DeviceEvent:
     device = _locked(device)
-    _require_status(device, [Status.RESERVED], _("release from the rental pool"))
+    _require_status(device, RELEASABLE, _("release from the rental pool"))
     return _record(device, kind=Kind.RELEASED, actor=actor, status_after=Status.READY, note=reason)
 
 
@@ -492,7 +496,7 @@ def device_sell(
         device,
         kind=Kind.SOLD,
         status_after=Status.SOLD,
-        allowed=[Status.LISTED],
+        allowed=SELLABLE,
         action=_("sell"),
         actor=actor,
         beneficiary_category=beneficiary_category,
@@ -517,7 +521,7 @@ def device_rent(
         device,
         kind=Kind.RENTED,
         status_after=Status.RENTED,
-        allowed=[Status.RESERVED],
+        allowed=RENTABLE,
         action=_("rent"),
         actor=actor,
         beneficiary_category=beneficiary_category,
@@ -537,7 +541,7 @@ def device_donate(
         device,
         kind=Kind.DONATED,
         status_after=Status.DONATED,
-        allowed=[Status.READY],
+        allowed=DONATABLE,
         action=_("donate"),
         actor=actor,
         beneficiary_category=beneficiary_category,
