@@ -194,7 +194,10 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "Europe/Paris"
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Wagtail's scheduled publishing ("go live" / "expiry" dates set by editors).
+    "publish-scheduled-pages": {"task": "content.tasks.publish_scheduled_pages", "schedule": 60.0},
+}
 
 # --- E-mail ----------------------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")
