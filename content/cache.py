@@ -22,3 +22,14 @@ def content_version() -> int:
 
 def content_version_bump(**kwargs) -> None:
     cache.set(CONTENT_VERSION_KEY, time.time_ns(), None)
+
+
+def cached_page_view(view, seconds: int, cache_alias: str = "pages"):
+    """`view` behind Django's page cache, its keys prefixed with the current content version."""
+    from django.views.decorators.cache import cache_page
+
+    def wrapped(request, *args, **kwargs):
+        prefix = f"v{content_version()}"
+        return cache_page(seconds, cache=cache_alias, key_prefix=prefix)(view)(request, *args, **kwargs)
+
+    return wrapped

@@ -1,6 +1,6 @@
-"""Keep cached HTML and menus right: any change of what is published empties them."""
+"""Keep cached HTML and menus right: any change of what is published makes them stale."""
 
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
@@ -11,7 +11,8 @@ from content.models import ImpactFigures, OrganisationSettings, Partner
 
 
 def on_publication_change(**kwargs):
-    caches["pages"].clear()
+    # Never `clear()`: on Redis that would empty the whole database (sessions, rate limits, task queue).
+    # Cached pages and fragments carry the content version in their keys; the old ones simply expire.
     cache.delete(MENU_CACHE_KEY)
     content_version_bump()
 

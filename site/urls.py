@@ -3,7 +3,6 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.decorators.cache import cache_page
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
@@ -12,6 +11,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content import views as content_views
+from content.cache import cached_page_view
 from reemploi.views import login_redirect
 from shop import views as shop_views
 
@@ -51,8 +51,8 @@ elif not getattr(settings, "AWS_STORAGE_BUCKET_NAME", ""):
     ]
 
 # Wagtail serves every other path. With PAGE_CACHE_SECONDS set, anonymous responses that carry no
-# cookie are cached (the "pages" cache, emptied on each publication).
+# cookie are cached (the "pages" cache, keyed by the content version that each publication changes).
 if settings.PAGE_CACHE_SECONDS:
-    serve = cache_page(settings.PAGE_CACHE_SECONDS, cache="pages")(wagtail_views.serve)
+    serve = cached_page_view(wagtail_views.serve, settings.PAGE_CACHE_SECONDS)
     urlpatterns += [re_path(r"^((?:[\w\-]+/)*)$", serve, name="wagtail_serve_cached")]
 urlpatterns += [path("", include(wagtail_urls))]
