@@ -1,387 +1,809 @@
-"""French demo content of the public site, written from the field facts of the OGO network.
+"""French demo content of the public site, written from the field facts of the OGO network (see DESIGN.md).
 
-Déclic is real; the seven other associations are invented for the demonstration (marked `is_demo`).
+Déclic is a real association: only what is public about it is said, with a generic address and contact
+details from the ranges reserved for fiction. The seven other associations, the foundation and every quote
+are invented for the demonstration (member pages carry `is_demo`).
+
+Phone numbers come from the 02 61 91 xx xx range that ARCEP reserves for works of fiction; e-mail
+addresses use the reserved `.example` domain. Body blocks are written as StreamField raw data through the
+small helpers below, whose names follow `content.blocks.BaseStreamBlock`.
 """
 
 from datetime import date
 
+# --- StreamField raw data --------------------------------------------------------------------------------
+
+
+def heading(text):
+    return {"type": "heading", "value": text}
+
+
+def paragraph(*texts):
+    return {"type": "paragraph", "value": "".join(f"<p>{text}</p>" for text in texts)}
+
+
+def bullets(*items):
+    return {"type": "paragraph", "value": "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"}
+
+
+def quote(text, attribution=""):
+    return {"type": "quote", "value": {"text": text, "attribution": attribution}}
+
+
+def key_figure(value, label, source=""):
+    return {"type": "key_figure", "value": {"value": value, "label": label, "source": source}}
+
+
+def call_to_action(title, button_label, url, text=""):
+    return {
+        "type": "call_to_action",
+        "value": {"title": title, "text": text, "button_label": button_label, "page": None, "url": url},
+    }
+
+
+def video_link(title, url, duration="", description=""):
+    return {
+        "type": "video_link",
+        "value": {"title": title, "url": url, "duration": duration, "description": description},
+    }
+
+
+# --- Home page ----------------------------------------------------------------------------------------------
+
+HOME = {
+    "hero_title": "Une seconde vie pour le matériel informatique",
+    "hero_text": "Le réseau OGO fédère huit associations bretonnes qui collectent les ordinateurs des institutions, "
+    "effacent les données, les reconditionnent et les remettent en service : vente, location solidaire, dons.",
+    "shop_cta": "Des ordinateurs testés et effacés, garantis deux ans, à retirer dans l'atelier le plus proche.",
+    "rental_cta": "Stagiaire d'une formation financée par la Région ? Un ordinateur pour 5 € par mois.",
+    "seo_title": "Réemploi informatique en Bretagne – réseau OGO",
+    "search_description": "Ordinateurs reconditionnés, location solidaire et traçabilité du matériel donné.",
+    "body": [
+        heading("Pourquoi le réemploi ?"),
+        paragraph(
+            "En France, moins d'un appareil informatique sur vingt connaît une seconde vie. Pourtant, la plupart "
+            "des ordinateurs remplacés par les collectivités et les entreprises fonctionnent encore très bien.",
+            "Les associations du réseau les récupèrent, effacent toutes les données des anciens utilisateurs, "
+            "les testent et les remettent à celles et ceux qui en ont besoin, près de chez eux.",
+        ),
+        key_figure("< 5 %", "des équipements informatiques sont réemployés en France"),
+        heading("Savoir ce que devient chaque appareil"),
+        paragraph(
+            "Chaque ordinateur donné reçoit une étiquette à son arrivée. Son effacement, ses tests et sa "
+            "destination sont consignés : le donateur sait qui bénéficie de sa seconde vie, sans qu'aucune "
+            "donnée personnelle ne lui soit transmise."
+        ),
+    ],
+}
+
+# --- The network -------------------------------------------------------------------------------------------
+
+NETWORK = {
+    "title": "Le réseau",
+    "intro": "<p>Huit associations de réemploi, de Brest à Rennes, fédérées depuis juillet 2020 au sein "
+    "d'OGO – Ordi Grand Ouest.</p>",
+    "seo_title": "Les associations du réseau OGO",
+    "search_description": "Les ateliers de réemploi informatique du réseau OGO en Bretagne : adresses, horaires, "
+    "services.",
+}
+
+HOURS_WEEK = "Mardi au vendredi : 9 h 30 – 12 h 30 et 14 h – 18 h\nSamedi : 10 h – 13 h\nFermé dimanche et lundi"
+HOURS_AFTERNOONS = "Lundi au jeudi : 14 h – 18 h\nVendredi : 10 h – 12 h et 14 h – 17 h\nSamedi : 10 h – 12 h"
+HOURS_SHORT = "Mercredi : 10 h – 18 h\nJeudi : 14 h – 19 h\nSamedi : 9 h 30 – 12 h 30"
+
 ASSOCIATIONS = [
-    # slug, name, city, postcode, département, street, lat, lon, services, is_demo, description
-    (
-        "declic",
-        "Déclic",
-        "Redon",
-        "35600",
-        "35",
-        "Zone d'activités de la Gare",
-        "47.6517",
-        "-2.0843",
-        ("sale", "repair", "collection", "rental"),
-        False,
-        "Atelier de reconditionnement depuis 2016 : nettoyage, effacement, réinstallation et vente locale.",
-    ),
-    (
-        "atelier-du-leon",
-        "L'Atelier du Léon",
-        "Brest",
-        "29200",
-        "29",
-        "12 rue de la Forge",
-        "48.3904",
-        "-4.4861",
-        ("sale", "repair", "training"),
-        True,
-        "Réemploi et ateliers d'initiation au numérique dans le Pays de Brest.",
-    ),
-    (
-        "cornouaille-numerique",
-        "Cornouaille Numérique Solidaire",
-        "Quimper",
-        "29000",
-        "29",
-        "4 allée des Tisserands",
-        "47.9960",
-        "-4.1028",
-        ("sale", "rental", "training"),
-        True,
-        "Équipement des familles et des associations de Cornouaille.",
-    ),
-    (
-        "ressourcerie-du-scorff",
-        "Ressourcerie informatique du Scorff",
-        "Lorient",
-        "56100",
-        "56",
-        "27 quai des Indes",
-        "47.7483",
-        "-3.3700",
-        ("sale", "collection", "repair"),
-        True,
-        "Collecte auprès des entreprises du pays de Lorient et revente à petit prix.",
-    ),
-    (
-        "golfe-reemploi",
-        "Golfe Réemploi",
-        "Vannes",
-        "56000",
-        "56",
-        "8 rue du Port",
-        "47.6559",
-        "-2.7603",
-        ("sale", "rental", "collection"),
-        True,
-        "Location solidaire et accompagnement aux démarches en ligne.",
-    ),
-    (
-        "penthievre-ordi",
-        "Penthièvre Ordi",
-        "Saint-Brieuc",
-        "22000",
-        "22",
-        "15 boulevard Carnot",
-        "48.5136",
-        "-2.7603",
-        ("repair", "training", "collection"),
-        True,
-        "Réparation, formation et permanences numériques.",
-    ),
-    (
-        "tregor-recup",
-        "Trégor Récup'Info",
-        "Lannion",
-        "22300",
-        "22",
-        "3 rue des Chapeliers",
-        "48.7326",
-        "-3.4566",
-        ("sale", "repair"),
-        True,
-        "Seconde vie du matériel des collectivités du Trégor.",
-    ),
-    (
-        "rennes-ordi-partage",
-        "Ordi Partagé Rennes",
-        "Rennes",
-        "35000",
-        "35",
-        "40 rue de Saint-Malo",
-        "48.1173",
-        "-1.6778",
-        ("sale", "rental", "training", "collection"),
-        True,
-        "Le plus grand atelier de la métropole : vente, location et formation.",
-    ),
+    {
+        "slug": "declic",
+        "name": "Déclic",
+        "city": "Redon",
+        "postcode": "35600",
+        "department": "35",
+        "street": "Zone d'activités de la Gare",
+        "latitude": "47.65170",
+        "longitude": "-2.08430",
+        "phone": "02 61 91 00 10",
+        "hours": HOURS_WEEK,
+        "services": ("sale", "repair", "collection", "rental"),
+        "is_demo": False,
+        "short_description": "Atelier de reconditionnement depuis 2016 : nettoyage, effacement des données, "
+        "réinstallation et vente aux structures locales comme aux particuliers.",
+        "body": [
+            heading("Un atelier d'insertion"),
+            paragraph(
+                "Déclic reconditionne des ordinateurs depuis 2016. Chaque appareil est nettoyé à l'intérieur "
+                "comme à l'extérieur, ses données sont effacées, puis le système est réinstallé avant la vente.",
+                "Les appareils partent vers les CCAS, les associations, les artisans et les commerçants du "
+                "territoire, ainsi que vers les particuliers.",
+            ),
+            key_figure("14 sur 23", "salariés de l'équipe en parcours d'insertion"),
+            heading("Labels et certifications"),
+            bullets(
+                "Certification pour le traitement des déchets d'équipements électriques et électroniques (DEEE)",
+                "Label Ordi 3.0",
+                "Démarche ISO 9001 en cours",
+            ),
+        ],
+    },
+    {
+        "slug": "atelier-du-leon",
+        "name": "L'Atelier du Léon",
+        "city": "Brest",
+        "postcode": "29200",
+        "department": "29",
+        "street": "12 rue de la Forge",
+        "latitude": "48.39040",
+        "longitude": "-4.48610",
+        "phone": "02 61 91 00 20",
+        "hours": HOURS_AFTERNOONS,
+        "services": ("sale", "repair", "training"),
+        "is_demo": True,
+        "short_description": "Réemploi et ateliers d'initiation au numérique dans le pays de Brest.",
+        "body": [
+            paragraph(
+                "Installée près du port, l'association remet en état les postes des administrations du Finistère "
+                "nord et propose chaque semaine des ateliers pour apprendre à se servir d'un ordinateur.",
+            ),
+            bullets("Vente de portables et de postes fixes", "Réparation sur rendez-vous", "Ateliers débutants"),
+        ],
+    },
+    {
+        "slug": "cornouaille-numerique",
+        "name": "Cornouaille Numérique Solidaire",
+        "city": "Quimper",
+        "postcode": "29000",
+        "department": "29",
+        "street": "4 allée des Tisserands",
+        "latitude": "47.99600",
+        "longitude": "-4.10280",
+        "phone": "02 61 91 00 30",
+        "hours": HOURS_SHORT,
+        "services": ("sale", "rental", "training"),
+        "is_demo": True,
+        "short_description": "Équipement des familles et des associations de Cornouaille, location pour les "
+        "stagiaires en formation.",
+        "body": [
+            paragraph(
+                "L'association équipe les foyers qui n'ont pas d'ordinateur et accompagne la prise en main. Elle "
+                "prête aussi des portables aux stagiaires des formations financées par la Région.",
+            ),
+        ],
+    },
+    {
+        "slug": "ressourcerie-du-scorff",
+        "name": "Ressourcerie informatique du Scorff",
+        "city": "Lorient",
+        "postcode": "56100",
+        "department": "56",
+        "street": "27 quai des Indes",
+        "latitude": "47.74830",
+        "longitude": "-3.37000",
+        "phone": "02 61 91 00 40",
+        "hours": HOURS_WEEK,
+        "services": ("sale", "collection", "repair"),
+        "is_demo": True,
+        "short_description": "Collecte auprès des entreprises du pays de Lorient et revente à petit prix.",
+        "body": [
+            paragraph(
+                "La ressourcerie passe chercher le matériel des entreprises et des collectivités du pays de "
+                "Lorient. Ce qui ne peut pas être réparé part en recyclage dans la filière DEEE.",
+            ),
+        ],
+    },
+    {
+        "slug": "golfe-reemploi",
+        "name": "Golfe Réemploi",
+        "city": "Vannes",
+        "postcode": "56000",
+        "department": "56",
+        "street": "8 rue du Port",
+        "latitude": "47.65590",
+        "longitude": "-2.76030",
+        "phone": "02 61 91 00 50",
+        "hours": HOURS_AFTERNOONS,
+        "services": ("sale", "rental", "collection"),
+        "is_demo": True,
+        "short_description": "Location solidaire et accompagnement aux démarches en ligne autour du golfe du Morbihan.",
+        "body": [
+            paragraph(
+                "Golfe Réemploi loue des ordinateurs aux stagiaires et aide chacun à faire ses démarches "
+                "administratives en ligne lors de permanences sans rendez-vous.",
+            ),
+        ],
+    },
+    {
+        "slug": "penthievre-ordi",
+        "name": "Penthièvre Ordi",
+        "city": "Saint-Brieuc",
+        "postcode": "22000",
+        "department": "22",
+        "street": "15 boulevard Carnot",
+        "latitude": "48.51360",
+        "longitude": "-2.76530",
+        "phone": "02 61 91 00 60",
+        "hours": HOURS_SHORT,
+        "services": ("repair", "training", "collection"),
+        "is_demo": True,
+        "short_description": "Réparation, formation et permanences numériques dans la baie de Saint-Brieuc.",
+        "body": [
+            paragraph(
+                "On y apporte un ordinateur lent ou en panne : les bénévoles cherchent la cause avec vous et "
+                "vous apprennent à l'entretenir.",
+            ),
+        ],
+    },
+    {
+        "slug": "tregor-recup",
+        "name": "Trégor Récup'Info",
+        "city": "Lannion",
+        "postcode": "22300",
+        "department": "22",
+        "street": "3 rue des Chapeliers",
+        "latitude": "48.73260",
+        "longitude": "-3.45660",
+        "phone": "02 61 91 00 70",
+        "hours": HOURS_WEEK,
+        "services": ("sale", "repair"),
+        "is_demo": True,
+        "short_description": "Seconde vie du matériel des collectivités et des entreprises du Trégor.",
+        "body": [
+            paragraph(
+                "Dans un territoire marqué par l'électronique, l'association redonne vie aux postes des "
+                "entreprises locales et les vend à prix solidaire.",
+            ),
+        ],
+    },
+    {
+        "slug": "rennes-ordi-partage",
+        "name": "Ordi Partagé Rennes",
+        "city": "Rennes",
+        "postcode": "35000",
+        "department": "35",
+        "street": "40 rue de Saint-Malo",
+        "latitude": "48.11730",
+        "longitude": "-1.67780",
+        "phone": "02 61 91 00 80",
+        "hours": "Lundi au vendredi : 9 h – 17 h 30\nSamedi : 10 h – 16 h\nFermé le dimanche",
+        "services": ("sale", "rental", "training", "collection"),
+        "is_demo": True,
+        "short_description": "Le plus grand atelier de la métropole rennaise : vente, location et formation.",
+        "body": [
+            paragraph(
+                "L'atelier rennais traite une grande partie du matériel des lycées et des services de la "
+                "métropole. Une salle de formation accueille les stagiaires qui découvrent l'ordinateur qu'ils "
+                "ont loué.",
+            ),
+        ],
+    },
 ]
 
-OPENING_HOURS = "Mardi – vendredi : 9 h 30 – 12 h 30, 14 h – 18 h\nSamedi : 10 h – 13 h\nFermé le dimanche et le lundi"
+# --- Partners --------------------------------------------------------------------------------------------
+
+PARTNERS_PAGE = {
+    "title": "Partenaires",
+    "intro": "<p>Collectivités, entreprises et programmes qui rendent le réemploi possible : ils donnent leur "
+    "matériel, financent les ateliers ou remettent les ordinateurs à ceux qui en ont besoin.</p>",
+    "seo_title": "Ils nous soutiennent",
+}
 
 PARTNERS = [
-    # name, kind, url, colour, description
-    (
-        "Région Bretagne",
-        "funder",
-        "https://www.bretagne.bzh/",
-        "#1d5b45",
-        "A confié son parc informatique au réseau en 2022 et vise 100 % de réemploi.",
-    ),
-    (
-        "La Poste",
-        "donor",
-        "https://www.laposte.fr/",
-        "#8a6d00",
-        "Ses ordinateurs portables sont reconditionnés par Déclic puis remis à des jeunes.",
-    ),
-    (
-        "Mission locale du Pays de Redon",
-        "programme",
-        "https://www.mission-locale-redon.example/",
-        "#0b57d0",
-        "Remet les ordinateurs reconditionnés aux jeunes qu'elle accompagne.",
-    ),
-    (
-        "Département d'Ille-et-Vilaine",
-        "funder",
-        "https://www.ille-et-vilaine.fr/",
-        "#7a1f5c",
-        "Soutient les permanences d'inclusion numérique.",
-    ),
-    (
-        "Fondation pour le numérique solidaire",
-        "funder",
-        "https://fondation.example/",
-        "#5b3d1d",
-        "Finance l'équipement des ateliers (démonstration).",
-    ),
-    (
-        "Réseau des lycées bretons",
-        "donor",
-        "https://lycees.example/",
-        "#1d4f5b",
-        "Les 105 lycées de la Région rejoindront la démarche de réemploi (démonstration).",
-    ),
+    {
+        "name": "Région Bretagne",
+        "kind": "funder",
+        "url": "https://www.bretagne.bzh/",
+        "colour": "#1d5b45",
+        "description": "Labellisée Numérique Responsable, elle confie son parc informatique au réseau depuis 2022 "
+        "et vise 100 % de réemploi, puis celui des lycées dont elle a la charge.",
+    },
+    {
+        "name": "La Poste",
+        "kind": "donor",
+        "url": "https://www.laposte.fr/",
+        "colour": "#8a6d00",
+        "description": "Ses ordinateurs portables sont reconditionnés par Déclic puis remis à des jeunes du "
+        "pays de Redon.",
+    },
+    {
+        "name": "Mission locale du Pays de Redon",
+        "kind": "programme",
+        "url": "",
+        "colour": "#0b57d0",
+        "description": "Remet les ordinateurs reconditionnés aux jeunes qu'elle accompagne vers l'emploi et la "
+        "formation.",
+    },
+    {
+        "name": "Département d'Ille-et-Vilaine",
+        "kind": "funder",
+        "url": "",
+        "colour": "#7a1f5c",
+        "description": "Exemple de démonstration : soutien aux permanences d'inclusion numérique.",
+    },
+    {
+        "name": "Fondation Numérique Solidaire",
+        "kind": "funder",
+        "url": "",
+        "colour": "#5b3d1d",
+        "description": "Fondation fictive de démonstration : finance l'outillage des ateliers.",
+    },
+    {
+        "name": "Réseau des lycées bretons",
+        "kind": "donor",
+        "url": "",
+        "colour": "#1d4f5b",
+        "description": "Exemple de démonstration : les lycées publics de la Région rejoignent la démarche et "
+        "confient leur matériel réformé aux ateliers.",
+    },
 ]
 
+# --- News and stories ------------------------------------------------------------------------------------
+
+NEWS_INDEX = {
+    "title": "Actualités",
+    "intro": "<p>La vie des ateliers et du réseau : collectes, nouveaux partenaires, chiffres et rendez-vous.</p>",
+}
+STORIES_INDEX = {
+    "title": "Histoires collectives",
+    "intro": "<p>Ce que devient le matériel donné, raconté par celles et ceux qui s'en servent.</p>",
+}
+
+GIVE_CTA = call_to_action(
+    "Vous aussi, donnez une seconde vie à votre matériel",
+    "Donner du matériel",
+    "/donner/",
+    "Collectivités, entreprises, établissements : nous venons chercher vos ordinateurs et vous disons ce qu'ils "
+    "deviennent.",
+)
+SHOP_CTA = call_to_action(
+    "Besoin d'un ordinateur ?", "Voir la boutique", "/boutique/", "Des appareils reconditionnés, testés et garantis."
+)
+RENTAL_CTA = call_to_action(
+    "En formation financée par la Région ?",
+    "Demander une location",
+    "/location/",
+    "Un ordinateur portable pour 5 € par mois, le temps de votre formation.",
+)
+
+# image: (background colour, caption drawn on the illustration, alternative text). Pillow's default font has no
+# accented letters and no euro sign: captions stay in plain ASCII.
 NEWS = [
-    # slug, title, date, intro, tags, body paragraphs, key figure
-    (
-        "collecte-region-fevrier-2022",
-        "300 ordinateurs de la Région collectés en une semaine",
-        date(2022, 2, 25),
-        "Deux salariés et un camion : la première opération avec la Région Bretagne a permis de récupérer plus de "
-        "300 postes fixes, portables et serveurs.",
-        ["collecte", "région"],
-        [
-            "Les agents de la Région ont préparé le matériel par lots ; l'équipe de Déclic l'a chargé en quatre "
-            "tournées.",
-            "Chaque appareil reçoit une étiquette à son arrivée : son parcours sera suivi jusqu'à son "
-            "nouvel utilisateur.",
+    {
+        "slug": "collecte-region-fevrier-2022",
+        "title": "Plus de 300 appareils de la Région collectés en une semaine",
+        "date": date(2022, 2, 25),
+        "intro": "Deux salariés et un camion : la première opération avec la Région Bretagne a permis de récupérer "
+        "plus de 300 postes fixes, portables, serveurs et autres équipements.",
+        "tags": ["collecte", "région"],
+        "image": (
+            "#1d5b45",
+            "Collecte 2022",
+            "Illustration : silhouette d'ordinateur portable sur fond vert, avec la mention « Collecte 2022 ».",
+        ),
+        "body": [
+            heading("Une semaine de tournées"),
+            paragraph(
+                "Les services de la Région avaient regroupé le matériel par site. L'équipe de Déclic l'a chargé en "
+                "plusieurs tournées, avec un seul camion et deux personnes.",
+                "À l'atelier, chaque appareil a reçu une étiquette dès son déchargement : son parcours est suivi "
+                "jusqu'à son nouvel utilisateur.",
+            ),
+            key_figure("300+", "appareils collectés en février 2022", "Déclic"),
+            quote(
+                "On ne savait pas ce que devenaient nos anciens postes. Aujourd'hui, on peut le dire appareil par "
+                "appareil.",
+                "Un agent de la Région (témoignage de démonstration)",
+            ),
+            GIVE_CTA,
         ],
-        ("300+", "appareils collectés en février 2022"),
-    ),
-    (
-        "label-numerique-responsable",
-        "La Région vise 100 % de réemploi de son parc",
-        date(2022, 6, 14),
-        "Labellisée Numérique Responsable, la Région s'engage à donner une seconde vie à tout son matériel "
+    },
+    {
+        "slug": "label-numerique-responsable",
+        "title": "La Région vise 100 % de réemploi de son parc",
+        "date": date(2022, 6, 14),
+        "intro": "Labellisée Numérique Responsable, la Région s'engage à offrir une seconde vie à tout son matériel "
         "informatique, puis à celui des lycées.",
-        ["région", "réemploi"],
-        [
-            "Moins de 5 % des équipements informatiques sont réemployés en France. L'objectif de la Région change "
-            "d'échelle.",
-            "Les 105 lycées dont elle a la charge suivront.",
+        "tags": ["région", "réemploi"],
+        "image": None,
+        "body": [
+            paragraph(
+                "En France, moins de 5 % des équipements informatiques sont réemployés. L'objectif fixé par la "
+                "Région change donc d'échelle : aucun poste en état de marche ne doit partir à la benne."
+            ),
+            key_figure("105", "lycées concernés à terme"),
+            heading("Et ensuite ?"),
+            paragraph(
+                "Après les services régionaux, ce sont les lycées publics dont la Région a la charge qui confieront "
+                "leur matériel réformé aux associations du réseau."
+            ),
         ],
-        ("105", "lycées concernés à terme"),
-    ),
-    (
-        "location-stagiaires",
-        "Un ordinateur pour 5 € par mois pendant la formation",
-        date(2023, 1, 9),
-        "Les stagiaires des formations financées par la Région peuvent louer un ordinateur reconditionné pour "
-        "suivre leurs cours à distance.",
-        ["location", "formation"],
-        ["La location couvre la durée de la formation. L'appareil est rendu à la fin, effacé, puis reloué."],
-        ("5 €", "par mois, sacoche et chargeur compris"),
-    ),
-    (
-        "laposte-mission-locale",
-        "Des portables de La Poste pour les jeunes du Pays de Redon",
-        date(2023, 9, 18),
-        "Reconditionnés par Déclic, quarante ordinateurs portables de La Poste sont remis par la Mission locale "
-        "aux jeunes qu'elle accompagne.",
-        ["don", "jeunesse"],
-        ["Les jeunes reçoivent l'appareil lors d'un rendez-vous avec leur conseiller ou conseillère."],
-        ("40", "portables remis"),
-    ),
-    (
-        "declic-insertion",
-        "Déclic : 23 salariés dont 14 en insertion",
-        date(2024, 3, 5),
-        "Le reconditionnement est aussi un métier d'avenir : à Déclic, plus de la moitié de l'équipe est en "
+    },
+    {
+        "slug": "location-stagiaires",
+        "title": "Un ordinateur pour 5 € par mois pendant la formation",
+        "date": date(2023, 1, 9),
+        "intro": "Les stagiaires des formations financées par la Région peuvent louer un ordinateur reconditionné "
+        "pour suivre leurs cours à distance.",
+        "tags": ["location", "formation"],
+        "image": (
+            "#0b57d0",
+            "5 euros / mois",
+            "Illustration : silhouette d'ordinateur portable sur fond bleu, avec la mention « 5 euros par mois ».",
+        ),
+        "body": [
+            heading("Comment ça marche"),
+            bullets(
+                "Vous déposez une demande avec votre attestation d'inscription.",
+                "L'atelier le plus proche prépare un portable effacé et testé.",
+                "Vous signez la convention de prêt et payez 5 € chaque mois.",
+                "À la fin de la formation, vous rendez l'appareil : il est effacé puis prêté à nouveau.",
+            ),
+            key_figure("5 €", "par mois, chargeur et sacoche compris"),
+            video_link(
+                "Louer un ordinateur pendant sa formation",
+                "https://video.example/ogo/location-formation",
+                "2 min",
+                "Vidéo de démonstration (adresse fictive).",
+            ),
+            RENTAL_CTA,
+        ],
+    },
+    {
+        "slug": "laposte-mission-locale",
+        "title": "Des portables de La Poste pour les jeunes du pays de Redon",
+        "date": date(2023, 9, 18),
+        "intro": "Reconditionnés par Déclic, des ordinateurs portables de La Poste sont remis par la Mission locale "
+        "du Pays de Redon aux jeunes qu'elle accompagne.",
+        "tags": ["don", "jeunesse"],
+        "image": (
+            "#8a6d00",
+            "Don",
+            "Illustration : silhouette d'ordinateur portable sur fond ocre, avec la mention « Don ».",
+        ),
+        "body": [
+            paragraph(
+                "Les portables réformés par La Poste sont passés par l'atelier de Déclic : nettoyage, effacement "
+                "des données, réinstallation et tests.",
+                "La Mission locale les remet ensuite aux jeunes lors d'un rendez-vous avec leur conseiller ou leur "
+                "conseillère, avec une courte prise en main.",
+            ),
+            key_figure("40", "portables remis (chiffre de démonstration)"),
+            quote(
+                "Un CV, une candidature, une formation en ligne : tout commence par un ordinateur.", "La Mission locale"
+            ),
+        ],
+    },
+    {
+        "slug": "declic-insertion",
+        "title": "Déclic : 23 salariés, dont 14 en insertion",
+        "date": date(2024, 3, 5),
+        "intro": "Le reconditionnement est aussi un métier : chez Déclic, plus de la moitié de l'équipe est en "
         "parcours d'insertion.",
-        ["emploi", "atelier"],
-        ["Nettoyage, tests, effacement des données, réinstallation : chaque étape s'apprend à l'atelier."],
-        ("14", "personnes en insertion sur 23"),
-    ),
-    (
-        "circul-lettre-printemps",
-        "La Circul'lettre du printemps est parue",
-        date(2025, 4, 2),
-        "Chiffres du trimestre, portrait d'une technicienne et calendrier des permanences : abonnez-vous pour la "
-        "recevoir.",
-        ["lettre"],
-        ["La lettre paraît quatre fois par an. L'inscription se confirme par un lien envoyé par courriel."],
-        None,
-    ),
-    (
-        "traçabilite-passeport",
-        "Chaque appareil a désormais son passeport",
-        date(2026, 5, 20),
-        "En scannant le code QR d'un appareil, on découvre son origine, la date et la méthode de son effacement et "
-        "les tests réalisés.",
-        ["traçabilité"],
-        ["Aucune donnée personnelle n'apparaît sur le passeport : seulement des catégories."],
-        None,
-    ),
+        "tags": ["emploi", "atelier"],
+        "image": None,
+        "body": [
+            heading("Un métier qui s'apprend à l'atelier"),
+            paragraph(
+                "Nettoyage, diagnostic, effacement des données, réinstallation, tests : chaque étape s'apprend au "
+                "poste de travail, aux côtés de techniciens expérimentés."
+            ),
+            key_figure("14", "personnes en insertion sur 23 salariés"),
+            paragraph(
+                "L'association est certifiée pour le traitement des DEEE, détient le label Ordi 3.0 et prépare la "
+                "certification ISO 9001."
+            ),
+            video_link(
+                "Une journée à l'atelier",
+                "https://video.example/ogo/journee-atelier",
+                "4 min",
+                "Vidéo de démonstration (adresse fictive).",
+            ),
+        ],
+    },
+    {
+        "slug": "circul-lettre-printemps",
+        "title": "La Circul'lettre du printemps est parue",
+        "date": date(2025, 4, 2),
+        "intro": "Chiffres du trimestre, portrait d'une technicienne et calendrier des permanences : abonnez-vous "
+        "pour recevoir la lettre du réseau.",
+        "tags": ["lettre"],
+        "image": None,
+        "body": [
+            paragraph(
+                "La Circul'lettre paraît quatre fois par an. L'inscription se confirme par un lien envoyé par "
+                "courriel, et chaque numéro contient un lien de désinscription."
+            ),
+            call_to_action("Recevoir la Circul'lettre", "S'abonner", "/newsletter/"),
+        ],
+    },
+    {
+        "slug": "tracabilite-passeport",
+        "title": "Chaque appareil a désormais son passeport",
+        "date": date(2026, 5, 20),
+        "intro": "En scannant le code QR collé sur un appareil, on découvre son origine, la date et la méthode de son "
+        "effacement et les tests qu'il a passés.",
+        "tags": ["traçabilité"],
+        "image": (
+            "#1d4f5b",
+            "Passeport",
+            "Illustration : silhouette d'ordinateur portable sur fond bleu-vert, avec la mention « Passeport ».",
+        ),
+        "body": [
+            heading("Ce que montre le passeport"),
+            bullets(
+                "la catégorie du donateur (collectivité, entreprise…)",
+                "l'effacement des données : méthode, date, résultat",
+                "les tests de fonctionnement et le grade esthétique",
+                "la garantie qui s'applique",
+            ),
+            paragraph(
+                "Aucune donnée personnelle n'y figure : ni l'identité du donateur d'origine, ni celle de l'acheteur."
+            ),
+            SHOP_CTA,
+        ],
+    },
 ]
 
 STORIES = [
-    (
-        "premiere-operation-region",
-        "Février 2022 : la première collecte avec la Région",
-        date(2022, 3, 10),
-        "Récit d'une semaine de collecte et de ce que sont devenus les appareils.",
-        ["région", "collecte"],
-        [
-            "Il a fallu trier, étiqueter, nettoyer. Quelques mois plus tard, des portables partaient en location "
-            "chez des stagiaires, des postes fixes équipaient des CCAS et des associations."
+    {
+        "slug": "premiere-operation-region",
+        "title": "Février 2022 : la première collecte avec la Région",
+        "date": date(2022, 3, 10),
+        "intro": "Récit d'une semaine de collecte, et de ce que sont devenus les appareils des services régionaux.",
+        "tags": ["région", "collecte"],
+        "image": (
+            "#1d5b45",
+            "Lot 2022-01",
+            "Illustration : silhouette d'ordinateur portable sur fond vert, avec la mention « Lot 2022-01 ».",
+        ),
+        "body": [
+            paragraph(
+                "Il a fallu trier, étiqueter, nettoyer. Quelques mois plus tard, des portables partaient en location "
+                "chez des stagiaires et des postes fixes équipaient des CCAS et des associations.",
+                "Les appareils trop anciens ont été démontés : leurs pièces ont servi à en réparer d'autres, le reste "
+                "est parti dans la filière de recyclage.",
+            ),
+            quote("Nos ordinateurs servent encore, et nous savons à qui.", "Un agent de la Région (démonstration)"),
+            GIVE_CTA,
         ],
-        "« Nos ordinateurs servent encore, et nous savons à qui. »",
-        "Un agent de la Région",
-    ),
-    (
-        "jeunes-pays-de-redon",
-        "Un ordinateur pour chercher son premier emploi",
-        date(2023, 10, 2),
-        "À Redon, des jeunes accompagnés par la Mission locale ont reçu un portable reconditionné.",
-        ["jeunesse", "don"],
-        [
-            "CV, candidatures, démarches : sans ordinateur, tout devient plus difficile. La remise s'accompagne "
-            "d'une prise en main à l'atelier."
+    },
+    {
+        "slug": "jeunes-pays-de-redon",
+        "title": "Un ordinateur pour chercher son premier emploi",
+        "date": date(2023, 10, 2),
+        "intro": "À Redon, des jeunes accompagnés par la Mission locale ont reçu un portable de La Poste "
+        "reconditionné par Déclic.",
+        "tags": ["jeunesse", "don"],
+        "image": None,
+        "body": [
+            paragraph(
+                "Rédiger un CV, répondre à une offre, s'inscrire à une formation : sans ordinateur, tout devient plus "
+                "difficile. La remise s'accompagne d'une prise en main et d'une adresse où revenir en cas de souci."
+            ),
+            quote("J'ai envoyé ma première candidature le soir même.", "Un jeune accompagné (démonstration)"),
+            GIVE_CTA,
         ],
-        "« J'ai envoyé ma première candidature le soir même. »",
-        "Un jeune accompagné",
-    ),
-    (
-        "formation-a-distance",
-        "Se former à distance avec un ordinateur loué 5 €",
-        date(2024, 1, 22),
-        "Une stagiaire d'une formation financée par la Région raconte ses mois de cours en ligne.",
-        ["location", "formation"],
-        [
-            "L'appareil est arrivé effacé et prêt, avec sa sacoche. Elle l'a rendu à la fin de la formation ; il "
-            "a été effacé à nouveau et prêté à une autre stagiaire."
+    },
+    {
+        "slug": "formation-a-distance",
+        "title": "Se former à distance avec un ordinateur loué 5 €",
+        "date": date(2024, 1, 22),
+        "intro": "Une stagiaire d'une formation financée par la Région raconte ses mois de cours en ligne avec un "
+        "portable loué au réseau.",
+        "tags": ["location", "formation"],
+        "image": None,
+        "body": [
+            paragraph(
+                "L'appareil est arrivé effacé et prêt à l'emploi, avec sa sacoche. Elle l'a rendu à la fin de la "
+                "formation ; il a été effacé de nouveau et prêté à une autre stagiaire."
+            ),
+            key_figure("5 €", "par mois pendant toute la formation"),
+            quote("Sans cet ordinateur, je n'aurais pas pu suivre les cours.", "Une stagiaire (démonstration)"),
+            RENTAL_CTA,
         ],
-        "« Sans cet ordinateur, je n'aurais pas pu suivre la formation. »",
-        "Une stagiaire",
-    ),
+    },
+    {
+        "slug": "metier-atelier-insertion",
+        "title": "Apprendre un métier en redonnant vie aux ordinateurs",
+        "date": date(2024, 11, 14),
+        "intro": "À l'atelier de Déclic, quatorze salariés en insertion apprennent le reconditionnement.",
+        "tags": ["emploi", "atelier"],
+        "image": (
+            "#5b3d1d",
+            "Atelier",
+            "Illustration : silhouette d'ordinateur portable sur fond brun, avec la mention « Atelier ».",
+        ),
+        "body": [
+            paragraph(
+                "Arrivé sans expérience de l'informatique, il démonte aujourd'hui un portable en quelques minutes, "
+                "lance l'effacement certifié et remplit la fiche de tests avant de passer l'appareil à la vente.",
+                "Le parcours d'insertion dure plusieurs mois ; il débouche sur un emploi ou une formation qualifiante.",
+            ),
+            quote("Chaque machine qui repart, c'est un peu de mon travail qui continue.", "Un salarié (démonstration)"),
+        ],
+    },
 ]
 
-LEGAL_PAGES = {
-    "mentions-legales": (
-        "Mentions légales",
-        [
-            ("heading", "Éditeur du site"),
-            (
-                "paragraph",
-                "<p>Le site est édité par OGO – Ordi Grand Ouest, réseau d'associations de réemploi "
-                "informatique en Bretagne (adresse de démonstration).</p>",
+# --- Legal pages --------------------------------------------------------------------------------------------
+
+LEGAL_REVIEWED = date(2026, 11, 2)
+
+LEGAL_PAGES = [
+    {
+        "slug": "mentions-legales",
+        "title": "Mentions légales",
+        "intro": "Qui édite et qui héberge ce site.",
+        "body": [
+            heading("Éditeur du site"),
+            paragraph(
+                "Le site est édité par OGO – Ordi Grand Ouest, réseau d'associations de réemploi informatique en "
+                "Bretagne (association loi de 1901, adresse et numéro RNA de démonstration).",
+                "Directrice ou directeur de la publication : la présidence de l'association.",
+                "Contact : contact@reemploi.example.",
             ),
-            ("heading", "Hébergement"),
-            ("paragraph", "<p>Hébergeur : à compléter lors de la mise en production.</p>"),
-        ],
-    ),
-    "cgv": (
-        "Conditions générales de vente",
-        [
-            ("heading", "Produits reconditionnés"),
-            (
-                "paragraph",
-                "<p>Un produit reconditionné a vu toutes ses fonctions testées et toutes les données des "
-                "utilisateurs précédents effacées (décret n° 2022-190).</p>",
-            ),
-            ("heading", "Garantie légale de conformité"),
-            (
-                "paragraph",
-                "<p>Les biens d'occasion bénéficient d'une garantie légale de conformité de deux ans. "
-                "Pendant les douze mois qui suivent la livraison, un défaut est présumé exister au moment "
-                "de la livraison.</p>",
-            ),
-            ("heading", "Droit de rétractation"),
-            (
-                "paragraph",
-                "<p>Vous disposez de quatorze jours à compter de la livraison ou du retrait pour vous "
-                "rétracter, sans avoir à vous justifier, depuis la page de votre commande ou avec le "
-                "formulaire ci-dessous.</p>",
-            ),
-            ("heading", "Formulaire de rétractation"),
-            (
-                "paragraph",
-                "<p>À l'attention de OGO – Ordi Grand Ouest : je vous notifie par la présente ma "
-                "rétractation du contrat portant sur la vente du bien ci-dessous. Commandé le / reçu le : "
-                "… Nom : … Adresse : … Date et signature (en cas d'envoi sur papier) : …</p>",
+            heading("Hébergement"),
+            paragraph("Hébergeur : à compléter lors de la mise en production (nom, adresse, téléphone)."),
+            heading("Contenus"),
+            paragraph(
+                "Les associations présentées comme « de démonstration » et les témoignages signalés comme tels sont "
+                "fictifs."
             ),
         ],
-    ),
-    "confidentialite": (
-        "Politique de confidentialité",
-        [
-            ("heading", "Données traitées"),
-            (
-                "paragraph",
-                "<p>Nous traitons les données nécessaires aux commandes, aux locations et à la lettre "
-                "d'information, sur la base du contrat ou de votre consentement.</p>",
+    },
+    {
+        "slug": "cgv",
+        "title": "Conditions générales de vente",
+        "intro": "Les règles qui s'appliquent aux achats faits sur la boutique du réseau.",
+        "body": [
+            heading("Produits reconditionnés"),
+            paragraph(
+                "Un appareil vendu comme reconditionné a passé des tests portant sur toutes ses fonctions, et toutes "
+                "les données des utilisateurs précédents ont été supprimées (décret n° 2022-190). Son état "
+                "esthétique est indiqué par un grade sur chaque fiche."
             ),
-            ("heading", "Durées de conservation"),
-            (
-                "paragraph",
-                "<p>Les comptes clients inactifs sont supprimés après trois ans. Les demandes de location "
-                "refusées et leurs justificatifs sont effacés automatiquement à l'issue de la durée de "
-                "conservation. Les rapports aux donateurs ne contiennent que des catégories de "
-                "bénéficiaires, jamais d'identité.</p>",
+            heading("Prix et paiement"),
+            paragraph(
+                "Les prix sont indiqués toutes taxes comprises. Les biens d'occasion relèvent du régime de la marge : "
+                "les factures portent la mention « Régime particulier – Biens d'occasion ».",
+                "Les particuliers paient par carte. Les organisations peuvent payer sur facture, par virement ou par "
+                "mandat administratif, en indiquant leur numéro de bon de commande.",
+            ),
+            heading("Retrait et livraison"),
+            paragraph("L'appareil est à retirer dans l'atelier qui le détient, ou livré à l'adresse indiquée."),
+            heading("Garantie légale de conformité"),
+            paragraph(
+                "Les biens d'occasion bénéficient de la garantie légale de conformité pendant deux ans à compter de "
+                "la délivrance. Pendant les douze premiers mois, tout défaut de conformité qui apparaît est présumé "
+                "avoir existé au moment de la délivrance : vous n'avez pas à le prouver.",
+                "Vous pouvez demander la réparation ou le remplacement de l'appareil et, à défaut, une réduction du "
+                "prix ou la résolution de la vente.",
+            ),
+            heading("Droit de rétractation"),
+            paragraph(
+                "Vous disposez de quatorze jours à compter de la réception ou du retrait de votre commande pour "
+                "changer d'avis, sans avoir à vous justifier ni à payer de pénalité.",
+                "Le plus simple est d'utiliser le bouton « Se rétracter » de la page de votre commande : une étape "
+                "de confirmation vous est proposée, puis un accusé de réception vous est envoyé par courriel. Vous "
+                "pouvez aussi nous adresser le formulaire ci-dessous ou toute déclaration dénuée d'ambiguïté.",
+                "Nous vous remboursons au plus tard quatorze jours après avoir été informés de votre décision ; "
+                "nous pouvons attendre d'avoir récupéré l'appareil.",
+            ),
+            heading("Modèle de formulaire de rétractation"),
+            paragraph(
+                "À remplir et à renvoyer uniquement si vous souhaitez vous rétracter.",
+                "À l'attention d'OGO – Ordi Grand Ouest, contact@reemploi.example :",
+                "Je vous informe par la présente que je me rétracte du contrat de vente du bien suivant : …",
+                "Commandé le … / reçu le …",
+                "Nom : …",
+                "Adresse : …",
+                "Signature (uniquement pour un envoi sur papier) : …",
+                "Date : …",
             ),
         ],
-    ),
-    "accessibilite": (
-        "Déclaration d'accessibilité",
-        [
-            ("heading", "État de conformité"),
-            (
-                "paragraph",
-                "<p>Ce site est partiellement conforme au référentiel général d'amélioration de "
-                "l'accessibilité (RGAA 4.1). Les pages sont vérifiées automatiquement à chaque "
-                "modification.</p>",
+    },
+    {
+        "slug": "confidentialite",
+        "title": "Politique de confidentialité",
+        "intro": "Quelles données nous traitons, pourquoi, combien de temps, et comment exercer vos droits.",
+        "body": [
+            heading("Données traitées"),
+            paragraph(
+                "Nous traitons les données nécessaires aux commandes (contrat), aux demandes de location (mesure "
+                "précontractuelle) et à la lettre d'information (votre consentement, retirable à tout moment)."
             ),
-            ("heading", "Nous signaler un problème"),
-            ("paragraph", "<p>Écrivez-nous depuis la page Contact : nous vous répondrons sous dix jours.</p>"),
+            heading("Durées de conservation"),
+            bullets(
+                "Comptes clients : supprimés après trois ans sans activité.",
+                "Demandes de location refusées : supprimées avec leurs justificatifs six mois après la décision.",
+                "Factures : conservées pendant la durée imposée par la loi comptable.",
+            ),
+            paragraph(
+                "Les rapports remis aux donateurs ne contiennent que des catégories de bénéficiaires et des "
+                "territoires, jamais d'identité."
+            ),
+            heading("Cookies"),
+            paragraph(
+                "Le site n'utilise que les cookies indispensables à son fonctionnement (session, sécurité des "
+                "formulaires, panier) : aucun bandeau de consentement n'est donc nécessaire."
+            ),
+            heading("Vos droits"),
+            paragraph(
+                "Vous pouvez accéder à vos données, les rectifier, les effacer ou vous opposer à leur traitement en "
+                "écrivant à contact@reemploi.example. Vous pouvez aussi saisir la CNIL."
+            ),
         ],
-    ),
+    },
+    {
+        "slug": "accessibilite",
+        "title": "Déclaration d'accessibilité",
+        "intro": "Notre engagement pour que chacun puisse utiliser le site.",
+        "body": [
+            heading("État de conformité"),
+            paragraph(
+                "Ce site est partiellement conforme au référentiel général d'amélioration de l'accessibilité (RGAA "
+                "4.1), qui reprend le niveau AA des règles WCAG 2.1. Les pages principales sont vérifiées "
+                "automatiquement à chaque modification du site."
+            ),
+            heading("Contenus non accessibles"),
+            paragraph(
+                "Certains documents PDF anciens et des vidéos hébergées ailleurs n'ont pas encore de version "
+                "accessible."
+            ),
+            heading("Nous signaler un problème"),
+            paragraph(
+                "Si vous ne parvenez pas à accéder à un contenu, écrivez-nous depuis la page Contact : nous vous "
+                "répondrons et vous transmettrons l'information sous une autre forme. Si notre réponse ne vous "
+                "satisfait pas, vous pouvez saisir le Défenseur des droits."
+            ),
+        ],
+    },
+]
+
+# --- Forms ---------------------------------------------------------------------------------------------------
+
+FORM_THANKS = "<p>Merci ! Votre message est bien arrivé ; l'équipe vous répond sous quelques jours ouvrés.</p>"
+COUNT_HELP = "Une estimation suffit."
+
+# fields: (label, field_type, required, help_text)
+FORMS = [
+    {
+        "slug": "contact",
+        "title": "Contact",
+        "intro": "<p>Une question sur un achat, une location ou un don ? Écrivez-nous.</p>",
+        "subject": "Message depuis le site",
+        "fields": [
+            ("Votre nom", "singleline", True, ""),
+            ("Votre adresse électronique", "email", True, ""),
+            ("Objet", "singleline", True, ""),
+            ("Votre message", "multiline", True, ""),
+        ],
+    },
+    {
+        "slug": "donner",
+        "title": "Donner du matériel",
+        "intro": "<p>Collectivités, entreprises, établissements : proposez-nous vos ordinateurs. Nous venons les "
+        "chercher, effaçons les données de façon certifiée et vous disons ce que devient chaque appareil.</p>",
+        "subject": "Proposition de don de matériel",
+        "fields": [
+            ("Organisation", "singleline", True, ""),
+            ("Personne à contacter", "singleline", True, ""),
+            ("Adresse électronique", "email", True, ""),
+            ("Téléphone", "singleline", False, ""),
+            ("Nombre d'ordinateurs portables", "number", False, COUNT_HELP),
+            ("Nombre d'ordinateurs fixes", "number", False, COUNT_HELP),
+            ("Nombre d'écrans", "number", False, COUNT_HELP),
+            ("Nombre d'autres appareils", "number", False, "Serveurs, imprimantes, tablettes…"),
+            ("Commune où se trouve le matériel", "singleline", True, ""),
+            ("Commentaires", "multiline", False, "Âge du matériel, accès au site, dates possibles pour l'enlèvement…"),
+        ],
+    },
+]
+
+# --- Settings ------------------------------------------------------------------------------------------------
+
+IMPACT_FIGURES = {"devices_reused": 4200, "people_equipped": 2100, "kg_waste_avoided": 21000, "integration_jobs": 14}
+
+ORGANISATION = {
+    "name": "OGO – Ordi Grand Ouest",
+    "email": "contact@reemploi.example",
+    "phone": "02 61 91 00 00",
+    "address": "Réseau OGO – Ordi Grand Ouest\nAdresse de démonstration\n35600 Redon",
+    "footer_text": "Huit associations bretonnes pour le réemploi informatique et l'inclusion numérique.",
 }
-
-CONTACT_FIELDS = [
-    ("Votre nom", "singleline", True, ""),
-    ("Votre adresse électronique", "email", True, ""),
-    ("Objet", "singleline", True, ""),
-    ("Votre message", "multiline", True, ""),
-]
-DONATION_FIELDS = [
-    ("Organisation", "singleline", True, ""),
-    ("Personne à contacter", "singleline", True, ""),
-    ("Adresse électronique", "email", True, ""),
-    ("Téléphone", "singleline", False, ""),
-    ("Nombre d'ordinateurs portables", "number", False, ""),
-    ("Nombre d'ordinateurs fixes", "number", False, ""),
-    ("Nombre d'écrans", "number", False, ""),
-    ("Autres appareils (nombre et nature)", "singleline", False, ""),
-    ("Commune où se trouve le matériel", "singleline", True, ""),
-    ("Commentaires", "multiline", False, ""),
-]

@@ -5,10 +5,11 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import LazyObject
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from devices.tags import asset_tag_generate
@@ -22,6 +23,19 @@ class PrivateStorage(LazyObject):
 
 
 private_storage = PrivateStorage()
+
+
+def private_storage_of_settings():
+    """The field's storage, as a callable so that migrations name it instead of freezing a path."""
+    return private_storage
+
+
+def _forget_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        private_storage._wrapped = empty
+
+
+setting_changed.connect(_forget_private_storage, dispatch_uid="devices-private-storage")
 
 # A département (35, 2A, 974) or a commune's INSEE code (35238, 2A004, 97411).
 TERRITORY_RE = re.compile(r"^(?:\d{2}|2[AB]|97[1-6])$|^(?:\d{2}|2[AB])\d{3}$")
@@ -304,7 +318,11 @@ class DeviceEvent(models.Model):
     status_after = models.CharField(_("status after"), max_length=20, choices=Device.Status.choices)
     data = models.JSONField(_("details"), default=dict, blank=True)
     evidence = models.FileField(
-        _("evidence file"), storage=private_storage, upload_to="devices/evidence/%Y/%m/", blank=True, max_length=255
+        _("evidence file"),
+        storage=private_storage_of_settings,
+        upload_to="devices/evidence/%Y/%m/",
+        blank=True,
+        max_length=255,
     )
     note = models.TextField(_("note"), blank=True)
 

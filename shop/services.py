@@ -45,11 +45,13 @@ def product_class_for(category: str):
 
 
 def workshop_partner(association) -> Partner:
-    """The Oscar partner of a member association, created on first use."""
+    """The Oscar partner of a member association, created (or adopted, by its code) on first use."""
     workshop = Workshop.objects.select_related("partner").filter(association=association).first()
     if workshop:
         return workshop.partner
-    partner = Partner.objects.create(name=association.name, code=f"atelier-{association.slug}")
+    partner, _created = Partner.objects.get_or_create(
+        code=f"atelier-{association.slug}", defaults={"name": association.name}
+    )
     Workshop.objects.create(association=association, partner=partner)
     return partner
 

@@ -1,9 +1,18 @@
 """`manage.py demo`: the whole French demo site, its device registry and its shop, idempotently.
 
-Running it again changes nothing: pages, snippets and users are looked up by slug or e-mail first.
+Builds the home page's content, the network and its eight member associations, partners with generated
+logos, news and stories, the legal pages, the contact and donation forms, the site settings, the editorial
+roles and one login per role; then the registry's demo batches (`devices.demo`) and their shop listings
+(`demo_shop`). The texts live in `content.demo_data`.
+
+Running it again changes nothing: pages are looked up by parent and slug, snippets by name, images by title,
+users by e-mail. A page whose content differs from the data is updated and gets one new published revision;
+an unchanged page is left alone (no new revision).
 """
 
 import io
+import json
+import unicodedata
 from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
@@ -12,9 +21,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
+from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -39,12 +50,14 @@ from content.roles import EDITORS, MODERATORS, roles_ensure
 from devices import demo as registry_demo
 
 PASSWORD = registry_demo.DEMO_PASSWORD
+WORKSHOP = "Workshop"
+# e-mail, first name, role (superuser, a group name or "donor"), French label, where to go
 USERS = [
-    ("admin@reemploi.example", "Administratrice", "superuser", "tout le site, /admin/ et /boutique/dashboard/"),
-    ("editeur@reemploi.example", "Éditeur", EDITORS, "rédige et soumet les actualités"),
-    ("moderateur@reemploi.example", "Modératrice", MODERATORS, "valide et publie"),
-    ("atelier@reemploi.example", "Technicien·ne", "Workshop", "registre des appareils (/admin/atelier/)"),
-    ("region@reemploi.example", "Région Bretagne", "donor", "espace donateurs (/donateurs/)"),
+    ("admin@reemploi.example", "Administratrice", "superuser", "administration", "tout le site, /admin/"),
+    ("editeur@reemploi.example", "Éditeur", EDITORS, "éditeur", "rédige et soumet (/admin/)"),
+    ("moderateur@reemploi.example", "Modératrice", MODERATORS, "modératrice", "valide et publie (/admin/)"),
+    ("atelier@reemploi.example", "Technicien·ne", WORKSHOP, "atelier", "registre des appareils (/admin/atelier/)"),
+    ("region@reemploi.example", "Région Bretagne", "donor", "donateur", "espace donateurs (/donateurs/)"),
 ]
 SERVICE_FLAGS = {
     "sale": "offers_sale",
@@ -53,65 +66,174 @@ SERVICE_FLAGS = {
     "training": "offers_training",
     "collection": "offers_collection",
 }
+FORM_FIELD_ATTRS = ("label", "field_type", "required", "help_text")
 
 
-def _paragraphs(texts):
-    return [{"type": "paragraph", "value": f"<p>{text}</p>"} for text in texts]
+# --- comparing page content --------------------------------------------------------------------------------
+
+
+def _stream_data(field, value):
+    """A StreamField value as comparable JSON: block types and values, without the generated block ids."""
+
+    def strip(item):
+        if isinstance(item, dict):
+            return {key: strip(value) for key, value in item.items() if key != "id"}
+        if isinstance(item, list):
+            return [strip(value) for value in item]
+        return item
+
+    if not hasattr(value, "stream_block"):
+        value = field.to_python(value)
+    return json.dumps(strip(field.stream_block.get_prep_value(value)), cls=DjangoJSONEncoder, sort_keys=True)
+
+
+def _differs(page, name, value) -> bool:
+    field = page._meta.get_field(name)
+    if isinstance(field, StreamField):
+        return _stream_data(field, getattr(page, name)) != _stream_data(field, value)
+    if field.is_relation:
+        return getattr(page, field.attname) != (value.pk if value is not None else None)
+    return field.to_python(getattr(page, name)) != field.to_python(value)
+
+
+def _form_fields_differ(page, fields) -> bool:
+    current = [tuple(getattr(field, attr) for attr in FORM_FIELD_ATTRS) for field in page.form_fields.all()]
+    return current != [tuple(field) for field in fields]
+
+
+# --- generated images ------------------------------------------------------------------------------------
+
+
+SMALL_WORDS = {"d", "de", "des", "du", "et", "l"}
+
+
+def _initials(name: str) -> str:
+    words = name.replace("'", " ").replace("-", " ").split()
+    return _drawable("".join(word[0] for word in words if word.lower() not in SMALL_WORDS)[:3].upper())
+
+
+def _drawable(text: str) -> str:
+    """Text Pillow's default font can draw: it has neither accented letters nor the euro sign."""
+    text = unicodedata.normalize("NFKD", text.replace("€", "EUR"))
+    return "".join(char for char in text if char.isascii())
+
+
+def _png(size, colour, text, *, laptop=False) -> io.BytesIO:
+    width, height = size
+    canvas = Image.new("RGB", size, colour)
+    draw = ImageDraw.Draw(canvas)
+    if laptop:  # a white laptop outline above the caption
+        w, h = width // 3, height // 3
+        left, top = (width - w) // 2, height // 5
+        draw.rounded_rectangle((left, top, left + w, top + h), radius=12, outline="white", width=10)
+        draw.rectangle((left - w // 8, top + h + 10, left + w + w // 8, top + h + 34), fill="white")
+        text_y = top + h + 34 + (height - top - h - 34) // 2
+    else:
+        text_y = height // 2
+    font = ImageFont.load_default(size=max(24, int(height / 8 if laptop else height / 2.5)))
+    draw.text((width // 2, text_y), _drawable(text), fill="white", anchor="mm", font=font)
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG")
+    return buffer
+
+
+def _image(title: str, filename: str, buffer_factory):
+    """The Wagtail image with this title, created from the generated PNG if it does not exist yet."""
+    image_model = get_image_model()
+    existing = image_model.objects.filter(title=title).order_by("pk").first()
+    if existing:
+        return existing
+    image = image_model(title=title, file=ImageFile(buffer_factory(), name=filename))
+    image._set_image_file_metadata()
+    image.save()
+    return image
+
+
+def logo(name: str, colour: str):
+    initials = _initials(name)
+    return _image(f"Logo {name}", f"logo-{initials.lower()}.png", lambda: _png((240, 120), colour, initials))
+
+
+def illustration(slug: str, colour: str, caption: str):
+    return _image(
+        f"Illustration – {caption}",
+        f"illustration-{slug}.png",
+        lambda: _png((1200, 675), colour, caption, laptop=True),
+    )
 
 
 class Command(BaseCommand):
-    help = "Load the French demo data (site, registry, shop). Safe to run again."
+    help = "Charge les données de démonstration (site, registre, boutique). Peut être relancée sans effet."
 
     def handle(self, *args, **options):
+        self.changes = 0
         with transaction.atomic():
             home = self._home()
             self._sites(home)
             roles_ensure()
             self._settings()
-            partners_logos = self._partners()
+            self._partners()
             self._network(home)
-            self._page(
-                home,
-                PartnersPage,
-                "partenaires",
-                title="Partenaires",
-                show_in_menus=True,
-                intro="<p>Collectivités, entreprises et programmes qui rendent le réemploi possible.</p>",
-            )
+            self._page(home, PartnersPage, "partenaires", show_in_menus=True, **data.PARTNERS_PAGE)
             self._articles(home)
             self._legal(home)
             self._forms(home)
-            registry = registry_demo.load([(a[1], a[0], a[2], a[4]) for a in data.ASSOCIATIONS])
+            registry = registry_demo.load(
+                [(a["name"], a["slug"], a["city"], a["department"]) for a in data.ASSOCIATIONS]
+            )
             self._users()
         if "shop" in settings.INSTALLED_APPS:
             call_command("demo_shop", verbosity=options["verbosity"])
-        self._summary(registry, len(partners_logos))
+        if options["verbosity"]:
+            self._summary(registry)
 
-    # --- tree --------------------------------------------------------------------------------------
+    # --- pages -------------------------------------------------------------------------------------------
+
+    def _publish(self, page):
+        page.save_revision().publish()
+        self.changes = getattr(self, "changes", 0) + 1
+
+    def _apply(self, page, fields, tags, form_fields) -> bool:
+        """Set what differs from the data on the page in memory; say whether anything did."""
+        changed = False
+        for name, value in fields.items():
+            if _differs(page, name, value):
+                setattr(page, name, value)
+                changed = True
+        if tags is not None and set(page.tags.names()) != set(tags):
+            page.tags.clear()
+            page.tags.add(*tags)
+            changed = True
+        if form_fields is not None and _form_fields_differ(page, form_fields):
+            page.form_fields = [
+                FormField(sort_order=order, **dict(zip(FORM_FIELD_ATTRS, field, strict=True)))
+                for order, field in enumerate(form_fields)
+            ]
+            changed = True
+        return changed
+
+    def _page(self, parent, model, slug, *, tags=None, form_fields=None, **fields):
+        """The child of `parent` with this slug, created or brought up to date, and published."""
+        existing = Page.objects.child_of(parent).filter(slug=slug).first()
+        if existing is not None and existing.specific_class is not model:
+            raise CommandError(f"{existing.url_path} existe déjà avec un autre type ({existing.specific_class}).")
+        page = existing.specific if existing is not None else model(slug=slug)
+        changed = self._apply(page, fields, tags, form_fields)
+        if existing is None:
+            parent.add_child(instance=page)
+            self._publish(page)
+        elif changed:
+            self._publish(page)
+        return page
 
     def _home(self) -> HomePage:
+        """The home page made by content/migrations/0002 (created the same way if absent), filled in."""
         home = HomePage.objects.first()
         if home is None:
             root = Page.get_first_root_node()
-            home = root.add_child(instance=HomePage(title="Accueil", slug="accueil", hero_title="-", hero_text="-"))
-        changed = False
-        values = {
-            "hero_title": "Une seconde vie pour le matériel informatique",
-            "hero_text": "Le réseau OGO fédère huit associations bretonnes qui collectent les ordinateurs des "
-            "institutions, effacent les données, les reconditionnent et les remettent en service : vente, "
-            "location solidaire, dons.",
-            "shop_cta": "Des ordinateurs testés et effacés, garantis deux ans, "
-            "à retirer dans l'atelier le plus proche.",
-            "rental_cta": "Stagiaire d'une formation financée par la Région ? Un ordinateur pour 5 € par mois.",
-            "seo_title": "Réemploi informatique en Bretagne – réseau OGO",
-            "search_description": "Ordinateurs reconditionnés, location solidaire et traçabilité du matériel donné.",
-        }
-        for name, value in values.items():
-            if getattr(home, name) != value:
-                setattr(home, name, value)
-                changed = True
-        if changed:
-            home.save_revision().publish()
+            home = root.add_child(instance=HomePage(title="Accueil", slug="accueil", **_home_required()))
+        if self._apply(home, data.HOME, None, None):
+            self._publish(home)
         return home
 
     def _sites(self, home):
@@ -122,193 +244,140 @@ class Command(BaseCommand):
             defaults={"hostname": url.hostname, "port": port, "root_page": home, "site_name": "Réemploi"},
         )
 
-    def _page(self, parent, model, slug, **fields):
-        existing = model.objects.child_of(parent).filter(slug=slug).first()
-        if existing:
-            return existing
-        page = parent.add_child(instance=model(slug=slug, **fields))
-        page.save_revision().publish()
-        return page
-
     def _network(self, home):
-        index = self._page(
-            home,
-            NetworkIndexPage,
-            "reseau",
-            title="Le réseau",
-            show_in_menus=True,
-            intro="<p>Huit associations de réemploi, de Brest à Rennes, fédérées depuis juillet 2020.</p>",
-        )
-        for slug, name, city, postcode, _dep, street, lat, lon, services, is_demo, description in data.ASSOCIATIONS:
-            flags = {flag: key in services for key, flag in SERVICE_FLAGS.items()}
+        index = self._page(home, NetworkIndexPage, "reseau", show_in_menus=True, **data.NETWORK)
+        for member in data.ASSOCIATIONS:
+            flags = {flag: key in member["services"] for key, flag in SERVICE_FLAGS.items()}
             self._page(
                 index,
                 MemberPage,
-                slug,
-                title=name,
-                short_description=description,
-                street=street,
-                postcode=postcode,
-                city=city,
-                latitude=lat,
-                longitude=lon,
-                phone="02 99 00 00 00",
-                email=f"contact@{slug}.example",
-                opening_hours=data.OPENING_HOURS,
-                is_demo=is_demo,
-                body=_paragraphs([description]),
+                member["slug"],
+                title=member["name"],
+                short_description=member["short_description"],
+                street=member["street"],
+                postcode=member["postcode"],
+                city=member["city"],
+                latitude=member["latitude"],
+                longitude=member["longitude"],
+                phone=member["phone"],
+                email=f"contact@{member['slug']}.example",
+                opening_hours=member["hours"],
+                is_demo=member["is_demo"],
+                body=member["body"],
+                search_description=member["short_description"],
                 **flags,
             )
 
     def _articles(self, home):
-        news_index = self._page(
-            home,
-            NewsIndexPage,
-            "actualites",
-            title="Actualités",
-            show_in_menus=True,
-            intro="<p>La vie des ateliers et du réseau.</p>",
-        )
-        for slug, title, day, intro, tags, paragraphs, figure in data.NEWS:
-            body = _paragraphs(paragraphs)
-            if figure:
-                body.append({"type": "key_figure", "value": {"value": figure[0], "label": figure[1], "source": ""}})
-            page = self._page(news_index, NewsPage, slug, title=title, date=day, intro=intro, body=body)
-            if not page.tags.exists():
-                page.tags.add(*tags)
-                page.save_revision().publish()
-        story_index = self._page(
-            home,
-            StoryIndexPage,
-            "histoires",
-            title="Histoires collectives",
-            show_in_menus=True,
-            intro="<p>Ce que devient le matériel, raconté par ceux qui s'en servent.</p>",
-        )
-        for slug, title, day, intro, tags, paragraphs, quote, who in data.STORIES:
-            body = _paragraphs(paragraphs) + [{"type": "quote", "value": {"text": quote, "attribution": who}}]
-            body.append(
-                {
-                    "type": "call_to_action",
-                    "value": {
-                        "title": "Vous aussi, donnez une seconde vie",
-                        "text": "",
-                        "button_label": "Donner du matériel",
-                        "page": None,
-                        "url": "/donner/",
-                    },
-                }
-            )
-            page = self._page(story_index, StoryPage, slug, title=title, date=day, intro=intro, body=body)
-            if not page.tags.exists():
-                page.tags.add(*tags)
-                page.save_revision().publish()
+        for model, index_model, slug, index_fields, articles in (
+            (NewsPage, NewsIndexPage, "actualites", data.NEWS_INDEX, data.NEWS),
+            (StoryPage, StoryIndexPage, "histoires", data.STORIES_INDEX, data.STORIES),
+        ):
+            index = self._page(home, index_model, slug, show_in_menus=True, **index_fields)
+            for article in articles:
+                image, image_alt = None, ""
+                if article["image"]:
+                    colour, caption, image_alt = article["image"]
+                    image = illustration(article["slug"], colour, caption)
+                self._page(
+                    index,
+                    model,
+                    article["slug"],
+                    tags=article["tags"],
+                    title=article["title"],
+                    date=article["date"],
+                    intro=article["intro"],
+                    body=article["body"],
+                    image=image,
+                    image_alt=image_alt,
+                    search_description=article["intro"],
+                )
 
     def _legal(self, home):
-        for slug, (title, blocks) in data.LEGAL_PAGES.items():
+        for page in data.LEGAL_PAGES:
             self._page(
-                home, StandardPage, slug, title=title, body=[{"type": kind, "value": value} for kind, value in blocks]
+                home,
+                StandardPage,
+                page["slug"],
+                title=page["title"],
+                intro=page["intro"],
+                body=page["body"],
+                last_reviewed=data.LEGAL_REVIEWED,
+                show_in_menus=False,
             )
 
     def _forms(self, home):
-        for slug, title, intro, fields, subject in (
-            (
-                "contact",
-                "Contact",
-                "<p>Une question sur un achat, une location ou un don ? Écrivez-nous.</p>",
-                data.CONTACT_FIELDS,
-                "Message depuis le site",
-            ),
-            (
-                "donner",
-                "Donner du matériel",
-                "<p>Collectivités, entreprises, établissements : proposez-nous vos "
-                "ordinateurs, nous venons les chercher et vous rendons compte de leur seconde vie.</p>",
-                data.DONATION_FIELDS,
-                "Proposition de don de matériel",
-            ),
-        ):
-            page = self._page(
+        for form in data.FORMS:
+            self._page(
                 home,
                 FormPage,
-                slug,
-                title=title,
+                form["slug"],
+                form_fields=form["fields"],
+                title=form["title"],
                 show_in_menus=True,
-                intro=intro,
-                thank_you_text="<p>Merci ! L'équipe vous répond sous quelques jours.</p>",
-                to_address=",".join(settings.STAFF_NOTIFICATION_EMAILS),
-                subject=subject,
+                intro=form["intro"],
+                thank_you_text=data.FORM_THANKS,
+                to_address=", ".join(settings.STAFF_NOTIFICATION_EMAILS),
+                from_address="ne-pas-repondre@reemploi.example",
+                subject=form["subject"],
             )
-            if not page.form_fields.exists():
-                for order, (label, field_type, required, help_text) in enumerate(fields):
-                    FormField.objects.create(
-                        page=page,
-                        sort_order=order,
-                        label=label,
-                        field_type=field_type,
-                        required=required,
-                        help_text=help_text,
-                    )
 
-    # --- snippets, settings, users --------------------------------------------------------------------
-
-    def _logo(self, name, colour):
-        Image_ = get_image_model()
-        title = f"Logo {name}"
-        existing = Image_.objects.filter(title=title).first()
-        if existing:
-            return existing
-        canvas = Image.new("RGB", (240, 120), colour)
-        initials = "".join(word[0] for word in name.replace("'", " ").split() if word[0].isupper())[:3]
-        draw = ImageDraw.Draw(canvas)
-        font = ImageFont.load_default(size=48) if hasattr(ImageFont, "load_default") else None
-        draw.text((120, 60), initials, fill="white", anchor="mm", font=font)
-        buffer = io.BytesIO()
-        canvas.save(buffer, format="PNG")
-        return Image_.objects.create(title=title, file=ImageFile(buffer, name=f"logo-{initials.lower()}.png"))
+    # --- snippets, settings, users ------------------------------------------------------------------------
 
     def _partners(self):
-        logos = []
-        for order, (name, kind, url, colour, description) in enumerate(data.PARTNERS):
-            logo = self._logo(name, colour)
+        for order, partner in enumerate(data.PARTNERS):
             Partner.objects.update_or_create(
-                name=name,
-                defaults={"kind": kind, "url": url, "description": description, "logo": logo, "sort_order": order * 10},
+                name=partner["name"],
+                defaults={
+                    "kind": partner["kind"],
+                    "url": partner["url"],
+                    "description": partner["description"],
+                    "logo": logo(partner["name"], partner["colour"]),
+                    "sort_order": (order + 1) * 10,
+                    "show_on_home": True,
+                },
             )
-            logos.append(logo)
-        return logos
 
     def _settings(self):
-        figures = ImpactFigures.load()
-        figures.integration_jobs = 14
-        figures.save()
-        org = OrganisationSettings.load()
-        org.name = "OGO – Ordi Grand Ouest"
-        org.email = "contact@reemploi.example"
-        org.address = "Réseau OGO\nBretagne"
-        org.footer_text = "Huit associations bretonnes pour le réemploi informatique et l'inclusion numérique."
-        org.save()
+        for model, values in ((ImpactFigures, data.IMPACT_FIGURES), (OrganisationSettings, data.ORGANISATION)):
+            instance = model.load()
+            if any(getattr(instance, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(instance, name, value)
+                instance.save()
 
     def _users(self):
         User = get_user_model()
-        for email, first_name, role, _where in USERS:
-            user, _created = User.objects.get_or_create(email=email, defaults={"first_name": first_name})
+        for email, first_name, role, _label, _where in USERS:
+            user = User.objects.filter(email__iexact=email).first()
+            if user is None:
+                user = User.objects.create_user(email=email, password=PASSWORD, first_name=first_name)
             user.set_password(PASSWORD)
-            user.is_staff = role not in ("donor",)
+            user.is_active = True
+            user.is_staff = role != "donor"
             user.is_superuser = role == "superuser"
             user.save()
-            EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
-            if role in (EDITORS, MODERATORS, "Workshop"):
+            EmailAddress.objects.filter(user=user).exclude(email__iexact=email).update(primary=False)
+            EmailAddress.objects.update_or_create(
+                user=user, email__iexact=email, defaults={"email": email, "verified": True, "primary": True}
+            )
+            if role in (EDITORS, MODERATORS, WORKSHOP):
                 user.groups.add(Group.objects.get(name=role))
 
-    def _summary(self, registry, partners):
+    def _summary(self, registry):
         self.stdout.write(
             self.style.SUCCESS(
-                f"Données de démonstration prêtes : {MemberPage.objects.count()} associations, {partners} partenaires, "
+                f"Données de démonstration prêtes ({self.changes} page(s) créée(s) ou mise(s) à jour) : "
+                f"{MemberPage.objects.count()} associations, {Partner.objects.count()} partenaires, "
                 f"{NewsPage.objects.count()} actualités, {StoryPage.objects.count()} histoires, "
-                f"{registry['devices']} appareils tracés."
+                f"{FormPage.objects.count()} formulaires, {registry['devices']} appareils tracés."
             )
         )
-        self.stdout.write(f"\nSite : {settings.SITE_BASE_URL}/   (mot de passe de tous les comptes : {PASSWORD})")
-        for email, _first, role, where in USERS:
-            self.stdout.write(f"  {email:32} {role:11} {where}")
+        self.stdout.write(f"\nSite : {settings.SITE_BASE_URL}/   administration : {settings.SITE_BASE_URL}/admin/\n")
+        self.stdout.write(f"  {'E-mail':30} {'Mot de passe':20} {'Rôle':14} Accès")
+        for email, _first, _role, label, where in USERS:
+            self.stdout.write(f"  {email:30} {PASSWORD:20} {label:14} {where}")
+
+
+def _home_required():
+    return {name: data.HOME[name] for name in ("hero_title", "hero_text")}
