@@ -1,6 +1,11 @@
 """Browser tests: Debian's Chromium driven by Playwright against Django's live server.
 
-Every page a test opens may only reach the live server: any other request is aborted and fails the test.
+- Every browser context a test opens (pytest-playwright's `context`/`page`, and any `browser.new_context()`)
+  may reach the live server only: any other request is aborted, and the test fails at teardown with the list.
+- Every context waits 10 s at most for an element or a navigation.
+- `live_server` tests are transactional: the flush after each one removes Wagtail's root page, the Site, the
+  Editors/Moderators groups and the "Moderators approval" workflow. `base_data` (tests/conftest.py) restores
+  them; `demo_site` then loads the demonstration content with `manage.py demo`.
 """
 
 from urllib.parse import urlsplit
@@ -8,47 +13,89 @@ from urllib.parse import urlsplit
 import pytest
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+TIMEOUT_MS = 10_000
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+class ExternalRequestGuard:
+    """Aborts and records every request of a guarded context to a host other than the live server."""
+
+    def __init__(self):
+        self.blocked = []
+        self._guarded = set()
+
+    def install(self, context):
+        if id(context) in self._guarded:
+            return context
+        self._guarded.add(id(context))
+        context.set_default_timeout(TIMEOUT_MS)
+        context.route("**/*", self._route)
+        context.on("page", self._watch_websockets)
+        for page in context.pages:
+            self._watch_websockets(page)
+        return context
+
+    def _route(self, route):
+        request = route.request
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https") and parts.hostname not in LOCAL_HOSTS:
+            try:
+                origin = request.frame.url
+            except Exception:  # noqa: BLE001 (a service worker's request has no frame)
+                origin = "?"
+            self.blocked.append(f"{request.method} {request.url} [{request.resource_type}, from {origin}]")
+            route.abort("blockedbyclient")
+        else:
+            route.continue_()
+
+    def _watch_websockets(self, page):
+        page.on("websocket", self._websocket)
+
+    def _websocket(self, websocket):
+        if urlsplit(websocket.url).hostname not in LOCAL_HOSTS:
+            self.blocked.append(f"WEBSOCKET {websocket.url}")
 
 
 @pytest.fixture(autouse=True)
-def _no_request_leaves_the_site(request):
-    if "page" not in request.fixturenames:
+def _no_request_leaves_the_site(request, monkeypatch):
+    """Guards every context the test opens; fails it if any request was meant for another host."""
+    if request.node.get_closest_marker("browser") is None:
         yield
         return
-    page = request.getfixturevalue("page")
-    outside = []
+    browser = request.getfixturevalue("browser")
+    guard = ExternalRequestGuard()
+    opened = []
+    original_new_context = browser.new_context
 
-    def guard(route):
-        if urlsplit(route.request.url).hostname in LOCAL_HOSTS or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
+    def new_context(*args, **kwargs):
+        context = guard.install(original_new_context(*args, **kwargs))
+        opened.append(context)
+        return context
 
-    page.context.route("**/*", guard)
-    yield
-    assert not outside, f"Requests outside the site: {outside}"
+    def new_page(*args, **kwargs):
+        return new_context(*args, **kwargs).new_page()
+
+    monkeypatch.setattr(browser, "new_context", new_context)
+    monkeypatch.setattr(browser, "new_page", new_page)
+    if {"context", "page"} & set(request.fixturenames):
+        guard.install(request.getfixturevalue("context"))
+    yield guard
+    for context in opened:  # contexts the test opened and left open (closing twice does nothing)
+        context.close()
+    if guard.blocked:
+        listing = "\n  ".join(dict.fromkeys(guard.blocked))
+        pytest.fail(f"Requests outside the live server (aborted):\n  {listing}", pytrace=False)
 
 
 @pytest.fixture
 def demo_site(base_data):
-    """The demo's public content (pages, partners, users) without the device registry, built quickly."""
-    from content.management.commands.demo import Command
+    """The demonstration data (`manage.py demo`): site pages, partners, roles, users, registry and shop."""
+    from django.core.management import call_command
 
-    command = Command()
-    home = command._home()
-    command._sites(home)
-    command._settings()
-    command._partners()
-    command._network(home)
-    from content.models import PartnersPage
+    from content.models import HomePage
 
-    command._page(home, PartnersPage, "partenaires", title="Partenaires", show_in_menus=True)
-    command._articles(home)
-    command._legal(home)
-    command._forms(home)
-    command._users()
-    return home
+    call_command("demo", verbosity=0)
+    return HomePage.objects.get()
 
 
 @pytest.fixture
@@ -56,23 +103,44 @@ def live_url(live_server):
     return live_server.url
 
 
-def serious_violations(page, url):
-    """axe-core's serious and critical violations on a page, one readable line each."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.goto(url)
-    violations = Axe().run(page).response["violations"]
-    return [
-        f"{url}: {v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(f"{n['target']} {n['html'][:120]}" for n in v["nodes"][:5])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
+@pytest.fixture
+def visitor(browser):
+    """A page in a fresh context: someone else, not logged in (guarded like every context)."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def login(page, base_url, email, password):
+    """Logs in through allauth's form at /compte/login/ and waits for the redirection."""
     page.goto(f"{base_url}/compte/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state("networkidle")
+    form = page.locator("main form").filter(has=page.locator("input[name=password]"))
+    form.locator("input[name=login]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").last.click()
+    assert "/compte/login/" not in page.url, f"login failed for {email}: {page.locator('main').inner_text()}"
+
+
+def format_violation(url, violation):
+    lines = [
+        f"{url} — {violation['id']} ({violation['impact']}): {violation['help']}",
+        f"    {violation.get('helpUrl', '')}",
+    ]
+    for node in violation["nodes"]:
+        lines.append(f"    target: {node['target']}")
+        lines.append(f"      html: {node['html']}")
+        summary = (node.get("failureSummary") or "").replace("\n", "\n            ")
+        if summary:
+            lines.append(f"      why:  {summary}")
+    return "\n".join(lines)
+
+
+def blocking_violations(page, url):
+    """axe-core's serious and critical violations on the page at `url`, each fully described."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    violations = Axe().run(page).response["violations"]
+    return [format_violation(url, v) for v in violations if v["impact"] in BLOCKING_IMPACTS]

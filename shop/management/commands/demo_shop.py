@@ -81,7 +81,8 @@ class Command(BaseCommand):
             for device in devices:
                 services.listing_add_device(product=listing.product, device=device, actor=None)
                 listed += 1
-        self.stdout.write(
-            f"Boutique : {created} produits créés, {listed} appareils mis en vente "
-            f"({ListedDevice.objects.count()} en tout)."
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                f"Boutique : {created} produits créés, {listed} appareils mis en vente "
+                f"({ListedDevice.objects.count()} en tout)."
+            )
