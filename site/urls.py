@@ -12,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from content import views as content_views
 from content.cache import cached_page_view
+from payments.webhooks import stripe_webhook
 from reemploi.views import login_redirect
 from shop import views as shop_views
 
@@ -33,6 +34,7 @@ urlpatterns = single_login_patterns + [
     path("boutique/catalogue/", shop_views.catalogue, name="shop_catalogue"),
     path("boutique/", include(apps.get_app_config("oscar").urls[0])),
     path("newsletter/", include("content.urls")),
+    path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
     path("", include("devices.urls")),
     path("recherche/", content_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),

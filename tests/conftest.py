@@ -154,3 +154,26 @@ def browser_type_launch_args():
 @pytest.fixture(scope="session")
 def chromium_path():
     return shutil.which("chromium") or CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def localstripe_server():
+    """One localstripe process for the session, on 127.0.0.1 (never the internet)."""
+    from tests.stripe_server import LocalStripe
+
+    server = LocalStripe()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stripe_live(settings, localstripe_server):
+    """Stripe switched on and pointed at localstripe; the webhook secret the tests sign with."""
+    from tests.stripe_server import WEBHOOK_SECRET
+
+    settings.STRIPE_SECRET_KEY = "sk_test_reemploi"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_reemploi"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = localstripe_server.base
+    settings.STRIPE_JS_URL = localstripe_server.js_url
+    return localstripe_server

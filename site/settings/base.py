@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "content",
     "devices",
     "shop",
+    "payments",
     "rental",
     # Wagtail
     "wagtail.contrib.forms",

@@ -1,0 +1,106 @@
+"""A real localstripe server on loopback for the tests, and Stripe-style signed webhook requests.
+
+localstripe listens on every interface and keeps a pickle in /tmp unless told otherwise: it is started
+here from Python, bound to 127.0.0.1 on a free port, with an empty store.
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+SERVER_CODE = """
+import sys
+from aiohttp import web
+from localstripe import server
+from localstripe.resources import store
+store.clear()
+web.run_app(server.app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+"""
+
+WEBHOOK_SECRET = "whsec_reemploi_tests"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LocalStripe:
+    def __init__(self):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        # localstripe pickles its store in the working directory's /tmp on writes: run it from a temp dir.
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SERVER_CODE, str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/js.stripe.com/v3/", timeout=1).read()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("localstripe exited at start") from None
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("localstripe did not start within 20 s")
+
+    @property
+    def js_url(self) -> str:
+        return self.base + "/js.stripe.com/v3/"
+
+    def flush(self):
+        urllib.request.urlopen(urllib.request.Request(self.base + "/_config/data", method="DELETE")).read()
+
+    def register_webhook(self, url: str, secret: str = WEBHOOK_SECRET, hook_id: str = "reemploi"):
+        data = f"url={url}&secret={secret}".encode()
+        urllib.request.urlopen(urllib.request.Request(f"{self.base}/_config/webhooks/{hook_id}", data=data)).read()
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def signature_header(payload: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signed = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={signed}"
+
+
+def event_payload(event_type: str, obj: dict, event_id: str | None = None) -> bytes:
+    """A Stripe event as its webhook body, around a real object (retrieved from localstripe)."""
+    event = {
+        "id": event_id or f"evt_{os.urandom(8).hex()}",
+        "object": "event",
+        "api_version": "2020-08-27",
+        "created": int(time.time()),
+        "type": event_type,
+        "data": {"object": obj},
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+    }
+    return json.dumps(event).encode()
+
+
+def post_webhook(client, payload: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = None):
+    """POST a signed event to the platform's webhook with a Django test client."""
+    return client.post(
+        "/webhooks/stripe/",
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature_header(payload, secret, timestamp),
+    )
