@@ -8,13 +8,16 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from devices import services
 from devices.models import Device, IntakeBatch
+from devices.tags import asset_tag_normalize
 
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -132,11 +135,34 @@ def _int_or_none(value: str, label: str) -> int | None:
         return None
     try:
         number = int(float(value.replace(",", ".")))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # "huit", "inf"
         raise ValueError(_("%(label)s must be a number, not “%(value)s”.") % {"label": label, "value": value}) from exc
     if number < 0:
         raise ValueError(_("%(label)s cannot be negative.") % {"label": label})
     return number
+
+
+def _inches_or_none(value: str) -> Decimal | None:
+    """A screen size to one decimal (15.6, "15,6"): a Decimal, as the field stores it (a float would become
+    15.60 and fail its validation)."""
+    if not value:
+        return None
+    try:
+        inches = Decimal(value.replace(",", ".")).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    except InvalidOperation as exc:  # "grand", "Infinity", "1E+40"
+        raise ValueError(_("The screen size must be a number of inches.")) from exc
+    if not inches.is_finite() or inches <= 0:  # "NaN" quantizes to itself
+        raise ValueError(_("The screen size must be a number of inches."))
+    return inches
+
+
+def _devices_by_serial(serials) -> list[Device]:
+    """The registered devices whose serial is one of `serials`, whatever the case on either side."""
+    return list(
+        Device.objects.annotate(serial_lower=Lower("serial")).filter(
+            serial_lower__in={serial.lower() for serial in serials if serial}
+        )
+    )
 
 
 def _parse_inventory_row(row: dict) -> dict:
@@ -149,11 +175,7 @@ def _parse_inventory_row(row: dict) -> dict:
     storage_kind = STORAGE_ALIASES.get(row.get("storage_kind", "").lower())
     if storage_kind is None:
         raise ValueError(_("Unknown storage kind “%(value)s”.") % {"value": row.get("storage_kind")})
-    screen = row.get("screen_inches", "").replace(",", ".")
-    try:
-        screen_inches = round(float(screen), 1) if screen else None
-    except ValueError as exc:
-        raise ValueError(_("The screen size must be a number of inches.")) from exc
+    screen_inches = _inches_or_none(row.get("screen_inches", ""))
     specs = {
         "serial": row.get("serial", ""),
         "category": category,
@@ -200,10 +222,8 @@ def batch_import_inventory(*, batch: IntakeBatch, content: bytes | str, actor) -
         parsed.append((line, specs))
 
     existing = {
-        (brand.lower(), serial.lower()): batch_id
-        for brand, serial, batch_id in Device.objects.filter(serial__in=[s["serial"] for _, s in parsed]).values_list(
-            "brand", "serial", "batch_id"
-        )
+        (device.brand.lower(), device.serial.lower()): device.batch_id
+        for device in _devices_by_serial(specs["serial"] for _line, specs in parsed)
     }
     result = ImportResult()
     to_create = []
@@ -245,17 +265,18 @@ def import_erasure_report(*, content: bytes | str, actor, certificate=None) -> l
             [(1, _("Expected columns: serial (or asset_tag), method, result, date; optional: tool, operator."))]
         )
     errors, planned = [], []
-    serials = [row.get("serial", "") for _, row in rows if row.get("serial")]
-    tags = [row.get("asset_tag", "").upper() for _, row in rows if row.get("asset_tag")]
     by_serial: dict[str, list[Device]] = {}
-    for device in Device.objects.filter(serial__in=serials):
+    for device in _devices_by_serial(row.get("serial", "") for _line, row in rows):
         by_serial.setdefault(device.serial.lower(), []).append(device)
-    by_tag = {d.asset_tag: d for d in Device.objects.filter(asset_tag__in=tags)}
+    # Tags as scanners and people write them (k7x4a9, K7X 4A9) in their printed form, K7X-4A9.
+    tags = {line: asset_tag_normalize(row.get("asset_tag", "")) for line, row in rows}
+    by_tag = {d.asset_tag: d for d in Device.objects.filter(asset_tag__in={t for t in tags.values() if t})}
     for line, row in rows:
-        tag, serial = row.get("asset_tag", "").upper(), row.get("serial", "")
+        tag, serial = tags[line], row.get("serial", "")
         matches = [by_tag[tag]] if tag in by_tag else by_serial.get(serial.lower(), [])
         if len(matches) != 1:
-            errors.append((line, _("No single device matches %(ref)s.") % {"ref": tag or serial or "—"}))
+            ref = tag or row.get("asset_tag", "") or serial or "—"
+            errors.append((line, _("No single device matches %(ref)s.") % {"ref": ref}))
             continue
         result = RESULT_ALIASES.get(row.get("result", "").lower())
         if not result:
@@ -275,13 +296,13 @@ def import_erasure_report(*, content: bytes | str, actor, certificate=None) -> l
         planned.append((line, matches[0], row, result, erased_on))
     if errors:
         raise ImportRejected(errors)
-    events = []
-    with transaction.atomic():
-        stored = services.certificate_store(certificate)
-        for line, device, row, result, erased_on in planned:
-            try:
-                events.append(
-                    services.device_erase(
+    events: list = []
+    shared = certificate  # the uploaded file, then the name it is stored under by the first erasure
+    try:
+        with transaction.atomic():
+            for line, device, row, result, erased_on in planned:
+                try:
+                    event = services.device_erase(
                         device=device,
                         actor=actor,
                         method=row["method"],
@@ -289,9 +310,15 @@ def import_erasure_report(*, content: bytes | str, actor, certificate=None) -> l
                         result=result,
                         operator=row.get("operator", ""),
                         erased_on=erased_on,
-                        certificate=stored,
+                        certificate=shared,
                     )
-                )
-            except ValidationError as exc:
-                raise ImportRejected([(line, "; ".join(exc.messages))]) from exc
+                except ValidationError as exc:
+                    raise ImportRejected([(line, "; ".join(exc.messages))]) from exc
+                if event.evidence:
+                    shared = event.evidence.name
+                events.append(event)
+    except ImportRejected:
+        if events and events[0].evidence and not isinstance(certificate, str):
+            events[0].evidence.storage.delete(events[0].evidence.name)  # nothing was imported: no orphan file
+        raise
     return events

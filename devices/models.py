@@ -37,8 +37,13 @@ def _forget_private_storage(*, setting, **kwargs):
 
 setting_changed.connect(_forget_private_storage, dispatch_uid="devices-private-storage")
 
-# A département (35, 2A, 974) or a commune's INSEE code (35238, 2A004, 97411).
-TERRITORY_RE = re.compile(r"^(?:\d{2}|2[AB]|97[1-6])$|^(?:\d{2}|2[AB])\d{3}$")
+# A département (35, 2A, 974) or a commune's INSEE code (35238, 2A004, 97411), not a postcode: metropolitan
+# départements run 01–95 with Corsica as 2A/2B (never 20), overseas ones 971–976 (a commune adds 2 digits).
+TERRITORY_RE = re.compile(
+    r"^(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-6])$"
+    r"|^(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5])\d{3}$"
+    r"|^97[1-6]\d{2}$"
+)
 territory_validator = RegexValidator(
     TERRITORY_RE,
     _("Give a département code (35, 2A, 974) or a commune INSEE code (35238)."),

@@ -1,6 +1,7 @@
 """PDF documents of the registry: label sheets with QR codes, and batch reports for donors."""
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -75,6 +76,12 @@ def _table(rows, widths):
     return table
 
 
+def _text(text, style) -> Paragraph:
+    """A paragraph of plain text: ReportLab parses a Paragraph's text as markup, so names such as
+    `Collège A<B` or a reference `Lot <A>` are escaped (unescaped, they break the whole report)."""
+    return Paragraph(escape(str(text)), style)
+
+
 def batch_report_pdf(report, *, source_text: str) -> bytes:
     """A report of one batch for the donor's elected officials: what became of the devices."""
     buffer = io.BytesIO()
@@ -92,7 +99,7 @@ def batch_report_pdf(report, *, source_text: str) -> bytes:
     styles = getSampleStyleSheet()
     story = [
         Paragraph(_("Second life of the donated equipment"), styles["Title"]),
-        Paragraph(
+        _text(
             f"{batch.donor.name} — "
             + _("batch received on %(date)s by %(association)s")
             % {"date": date_format(batch.received_on, "j F Y"), "association": batch.association.name},
@@ -100,7 +107,7 @@ def batch_report_pdf(report, *, source_text: str) -> bytes:
         ),
     ]
     if batch.reference:
-        story.append(Paragraph(_("Reference: %(ref)s") % {"ref": batch.reference}, styles["Normal"]))
+        story.append(_text(_("Reference: %(ref)s") % {"ref": batch.reference}, styles["Normal"]))
     rate = report.reuse_rate
     story += [
         Spacer(1, 6 * mm),
@@ -156,7 +163,7 @@ def batch_report_pdf(report, *, source_text: str) -> bytes:
             },
             styles["Normal"],
         ),
-        Paragraph(source_text, styles["Italic"]),
+        _text(source_text, styles["Italic"]),
         Spacer(1, 8 * mm),
         Paragraph(
             _(

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ LISTABLE = DONATABLE = RESERVABLE = (Status.READY,)
 UNLISTABLE = SELLABLE = (Status.LISTED,)
 RELEASABLE = RENTABLE = (Status.RESERVED,)
 ERASURE_RESULTS = ("success", "failure")
+ASSET_TAG_ATTEMPTS = 10  # 16^6 tags: with 100,000 devices registered a draw collides once in 170
 SPEC_FIELDS = (
     "serial",
     "category",
@@ -65,12 +66,10 @@ def _locked(device: Device) -> Device:
     return Device.objects.select_for_update().get(pk=device.pk)
 
 
-def _require_status(device: Device, allowed: Iterable[str], action: str) -> None:
+def _require_status(device: Device, allowed: Iterable[str], refusal: str) -> None:
+    """`refusal`: the step's own sentence, with the %(tag)s and %(status)s placeholders."""
     if device.status not in allowed:
-        raise TransitionRefused(
-            _("Cannot %(action)s device %(tag)s: it is “%(status)s”.")
-            % {"action": action, "tag": device.asset_tag, "status": device.get_status_display()}
-        )
+        raise TransitionRefused(refusal % {"tag": device.asset_tag, "status": device.get_status_display()})
 
 
 def erased_since_last_owner(device: Device) -> bool:
@@ -90,14 +89,14 @@ def erased_since_last_owner(device: Device) -> bool:
     return erasures.exists()
 
 
-def _require_erasure(device: Device, action: str) -> None:
+def _require_erasure(device: Device) -> None:
     if device.needs_erasure or not erased_since_last_owner(device):
         raise TransitionRefused(
             _(
-                "Cannot %(action)s device %(tag)s: no successful data erasure has been recorded since its "
+                "Device %(tag)s cannot leave the workshop: no successful data erasure has been recorded since its "
                 "last owner (décret 2022-190)."
             )
-            % {"action": action, "tag": device.asset_tag}
+            % {"tag": device.asset_tag}
         )
 
 
@@ -107,18 +106,24 @@ def _workshop_status(device: Device) -> str:
     return Status.IN_WORKSHOP
 
 
-def _record(
+def _record(device: Device, *, evidence: File | str | None = None, **event_fields) -> DeviceEvent:
+    """Validate the event and the device, then store the evidence file (never before: no orphan file), then
+    write both."""
+    return _save(_validated(device, **event_fields), evidence)
+
+
+def _validated(
     device: Device,
     *,
     kind: str,
     actor,
     status_after: str,
     data: dict | None = None,
-    evidence: File | str | None = None,
     note: str = "",
     occurred_at: date | datetime | None = None,
     association: Association | None = None,
 ) -> DeviceEvent:
+    """The event of a step, not saved yet, with the device moved to `status_after`; both validated."""
     event = DeviceEvent(
         device=device,
         kind=kind,
@@ -130,13 +135,17 @@ def _record(
         note=note,
         occurred_at=_as_datetime(occurred_at),
     )
-    if evidence:
-        event.evidence = evidence
-    event.full_clean(exclude=["evidence"])
-    event.save()
     device.status = status_after
+    event.full_clean(exclude=["evidence"])
     device.full_clean()
-    device.save()
+    return event
+
+
+def _save(event: DeviceEvent, evidence: File | str | None) -> DeviceEvent:
+    if evidence:
+        event.evidence = certificate_store(evidence)
+    event.save()
+    event.device.save()
     return event
 
 
@@ -163,6 +172,30 @@ def _clear_outcome(device: Device) -> None:
 # --- Intake --------------------------------------------------------------------------------------------
 
 
+def _save_with_free_asset_tag(device: Device) -> None:
+    """Validate and insert a new device, drawing another asset tag while the drawn one is taken.
+
+    The check before the insert covers the common case; the savepoint covers a concurrent registration
+    that takes the same tag between the check and the insert.
+    """
+    tag_field = Device._meta.get_field("asset_tag")
+    for _attempt in range(ASSET_TAG_ATTEMPTS):
+        if Device.objects.filter(asset_tag=device.asset_tag).exists():
+            device.asset_tag = tag_field.get_default()
+            continue
+        device.full_clean(exclude=["asset_tag"])  # just checked
+        try:
+            with transaction.atomic():
+                device.save()
+        except IntegrityError:
+            if not Device.objects.filter(asset_tag=device.asset_tag).exists():
+                raise  # another constraint (brand and serial): not a tag collision
+            device.asset_tag = tag_field.get_default()
+            continue
+        return
+    raise ValidationError({"asset_tag": _("No free asset tag could be drawn: try again.")})
+
+
 @transaction.atomic
 def device_register(
     *,
@@ -179,8 +212,7 @@ def device_register(
         raise TypeError(f"Unknown device fields: {', '.join(sorted(unknown))}")
     device = Device(batch=batch, category=category, association=association or batch.association, **specs)
     device.status = Status.RECEIVED
-    device.full_clean()
-    device.save()
+    _save_with_free_asset_tag(device)
     _record(
         device,
         kind=Kind.RECEIVED,
@@ -198,7 +230,7 @@ def device_register(
 @transaction.atomic
 def device_clean(*, device: Device, actor, note: str = "", occurred_at=None) -> DeviceEvent:
     device = _locked(device)
-    _require_status(device, WORKSHOP, _("clean"))
+    _require_status(device, WORKSHOP, _("Device %(tag)s cannot be cleaned: it is “%(status)s”."))
     return _record(
         device,
         kind=Kind.CLEANED,
@@ -215,7 +247,7 @@ def device_test(*, device: Device, actor, checklist: dict[str, bool], note: str 
     if not checklist:
         raise ValidationError({"checklist": _("List at least one tested function.")})
     device = _locked(device)
-    _require_status(device, WORKSHOP, _("test"))
+    _require_status(device, WORKSHOP, _("Device %(tag)s cannot be tested: it is “%(status)s”."))
     device.tests_passed = all(bool(ok) for ok in checklist.values())
     data = {"checklist": {str(name): bool(ok) for name, ok in checklist.items()}, "passed": device.tests_passed}
     return _record(
@@ -236,23 +268,21 @@ def _check_erasure(method: str, result: str) -> None:
         raise ValidationError({"method": _("Give the erasure method or standard.")})
 
 
-def _erase_one(
-    device: Device, *, actor, method: str, tool: str, result: str, operator: str, erased_on, certificate, note: str
+def _erasure_validated(
+    device: Device, *, actor, method: str, tool: str, result: str, operator: str, erased_on, note: str
 ) -> DeviceEvent:
-    """Record one erasure; the certificate is stored only once every check has passed."""
+    """One erasure event, validated, not saved yet (the certificate is stored after every check: `_save`)."""
     _check_erasure(method, result)
-    _require_status(device, WORKSHOP, _("erase"))
-    certificate = certificate_store(certificate)
+    _require_status(device, WORKSHOP, _("Device %(tag)s cannot be erased: it is “%(status)s”."))
     if result == "success":
         device.needs_erasure = False
     data = {"method": method.strip(), "tool": tool.strip(), "result": result, "operator": operator.strip()}
-    return _record(
+    return _validated(
         device,
         kind=Kind.ERASED,
         actor=actor,
         status_after=_workshop_status(device),
         data=data,
-        evidence=certificate,
         note=note,
         occurred_at=erased_on,
     )
@@ -283,17 +313,10 @@ def device_erase(
 ) -> DeviceEvent:
     """Record a data erasure (method or standard, tool, result, operator, date, certificate)."""
     device = _locked(device)
-    return _erase_one(
-        device,
-        actor=actor,
-        method=method,
-        tool=tool,
-        result=result,
-        operator=operator,
-        erased_on=erased_on,
-        certificate=certificate,
-        note=note,
+    event = _erasure_validated(
+        device, actor=actor, method=method, tool=tool, result=result, operator=operator, erased_on=erased_on, note=note
     )
+    return _save(event, certificate)
 
 
 @transaction.atomic
@@ -317,21 +340,14 @@ def devices_erase_bulk(
         raise TransitionRefused(
             _("These devices are not in the workshop and cannot be erased: %(tags)s") % {"tags": ", ".join(refused)}
         )
-    stored = certificate_store(certificate)
-    return [
-        _erase_one(
-            d,
-            actor=actor,
-            method=method,
-            tool=tool,
-            result=result,
-            operator=operator,
-            erased_on=erased_on,
-            certificate=stored,
-            note=note,
+    events = [
+        _erasure_validated(
+            d, actor=actor, method=method, tool=tool, result=result, operator=operator, erased_on=erased_on, note=note
         )
         for d in locked
     ]
+    stored = certificate_store(certificate)  # once every device's erasure is valid
+    return [_save(event, stored) for event in events]
 
 
 @transaction.atomic
@@ -339,7 +355,7 @@ def device_install_os(*, device: Device, actor, os: str, note: str = "", occurre
     if not os.strip():
         raise ValidationError({"os": _("Name the installed operating system.")})
     device = _locked(device)
-    _require_status(device, WORKSHOP, _("install a system on"))
+    _require_status(device, WORKSHOP, _("No system can be installed on device %(tag)s: it is “%(status)s”."))
     device.os = os.strip()
     return _record(
         device,
@@ -359,7 +375,7 @@ def device_grade(
     if grade not in Device.Grade.values:
         raise ValidationError({"grade": _("Choose grade A, B or C.")})
     device = _locked(device)
-    _require_status(device, WORKSHOP, _("grade"))
+    _require_status(device, WORKSHOP, _("Device %(tag)s cannot be graded: it is “%(status)s”."))
     device.grade = grade
     if battery_health is not None:
         device.battery_health = battery_health
@@ -378,7 +394,7 @@ def device_grade(
 @transaction.atomic
 def device_repair(*, device: Device, actor, parts: str, note: str = "", occurred_at=None) -> DeviceEvent:
     device = _locked(device)
-    _require_status(device, WORKSHOP, _("repair"))
+    _require_status(device, WORKSHOP, _("Device %(tag)s cannot be repaired: it is “%(status)s”."))
     return _record(
         device,
         kind=Kind.REPAIRED,
@@ -411,7 +427,7 @@ def device_correct(*, device: Device, actor, changes: dict, note: str) -> Device
 @transaction.atomic
 def device_transfer(*, device: Device, actor, to_association: Association, note: str = "") -> DeviceEvent:
     device = _locked(device)
-    _require_status(device, WORKSHOP, _("transfer"))
+    _require_status(device, WORKSHOP, _("Device %(tag)s cannot be transferred: it is “%(status)s”."))
     if to_association.pk == device.association_id:
         raise ValidationError({"to_association": _("The device is already held by this association.")})
     data = {"from": device.association.name, "to": to_association.name}
@@ -434,15 +450,15 @@ def device_transfer(*, device: Device, actor, to_association: Association, note:
 def device_list_for_sale(*, device: Device, actor, listing: str = "") -> DeviceEvent:
     """Put a ready device on sale (the shop binds it to a product listing)."""
     device = _locked(device)
-    _require_status(device, LISTABLE, _("list"))
-    _require_erasure(device, _("list"))
+    _require_status(device, LISTABLE, _("Device %(tag)s cannot be listed for sale: it is “%(status)s”."))
+    _require_erasure(device)
     return _record(device, kind=Kind.LISTED, actor=actor, status_after=Status.LISTED, data={"listing": listing})
 
 
 @transaction.atomic
 def device_unlist(*, device: Device, actor, reason: str = "") -> DeviceEvent:
     device = _locked(device)
-    _require_status(device, UNLISTABLE, _("withdraw from sale"))
+    _require_status(device, UNLISTABLE, _("Device %(tag)s cannot be withdrawn from sale: it is “%(status)s”."))
     return _record(device, kind=Kind.UNLISTED, actor=actor, status_after=Status.READY, note=reason)
 
 
@@ -450,15 +466,17 @@ def device_unlist(*, device: Device, actor, reason: str = "") -> DeviceEvent:
 def device_reserve_for_rental(*, device: Device, actor) -> DeviceEvent:
     """Put a ready device in its association's rental pool."""
     device = _locked(device)
-    _require_status(device, RESERVABLE, _("reserve for rental"))
-    _require_erasure(device, _("reserve for rental"))
+    _require_status(device, RESERVABLE, _("Device %(tag)s cannot be reserved for rental: it is “%(status)s”."))
+    _require_erasure(device)
     return _record(device, kind=Kind.RESERVED, actor=actor, status_after=Status.RESERVED)
 
 
 @transaction.atomic
 def device_release_from_rental(*, device: Device, actor, reason: str = "") -> DeviceEvent:
     device = _locked(device)
-    _require_status(device, RELEASABLE, _("release from the rental pool"))
+    _require_status(
+        device, RELEASABLE, _("Device %(tag)s cannot be released from the rental pool: it is “%(status)s”.")
+    )
     return _record(device, kind=Kind.RELEASED, actor=actor, status_after=Status.READY, note=reason)
 
 
@@ -471,7 +489,7 @@ def _outcome(
     kind: str,
     status_after: str,
     allowed,
-    action: str,
+    refusal: str,
     actor,
     beneficiary_category: str,
     territory: str,
@@ -480,8 +498,8 @@ def _outcome(
 ) -> DeviceEvent:
     beneficiary_category, territory = _validate_outcome(beneficiary_category, territory)
     device = _locked(device)
-    _require_status(device, allowed, action)
-    _require_erasure(device, action)
+    _require_status(device, allowed, refusal)
+    _require_erasure(device)
     _set_outcome(device, beneficiary_category, territory)
     data = {**data, "beneficiary_category": beneficiary_category, "territory": territory}
     return _record(device, kind=kind, actor=actor, status_after=status_after, data=data, occurred_at=occurred_at)
@@ -497,7 +515,7 @@ def device_sell(
         kind=Kind.SOLD,
         status_after=Status.SOLD,
         allowed=SELLABLE,
-        action=_("sell"),
+        refusal=_("Device %(tag)s cannot be sold: it is “%(status)s”."),
         actor=actor,
         beneficiary_category=beneficiary_category,
         territory=territory,
@@ -522,7 +540,7 @@ def device_rent(
         kind=Kind.RENTED,
         status_after=Status.RENTED,
         allowed=RENTABLE,
-        action=_("rent"),
+        refusal=_("Device %(tag)s cannot be rented: it is “%(status)s”."),
         actor=actor,
         beneficiary_category=beneficiary_category,
         territory=territory,
@@ -542,7 +560,7 @@ def device_donate(
         kind=Kind.DONATED,
         status_after=Status.DONATED,
         allowed=DONATABLE,
-        action=_("donate"),
+        refusal=_("Device %(tag)s cannot be donated: it is “%(status)s”."),
         actor=actor,
         beneficiary_category=beneficiary_category,
         territory=territory,
@@ -553,11 +571,13 @@ def device_donate(
 
 @transaction.atomic
 def device_return(*, device: Device, actor, condition: str = "", note: str = "", occurred_at=None) -> DeviceEvent:
-    """A device comes back (end of rental, withdrawal): back to the workshop, to be erased again."""
+    """A device comes back (end of rental, withdrawal): back to the workshop, to be erased, tested and graded
+    again (it may come back damaged)."""
     device = _locked(device)
-    _require_status(device, Device.REUSED, _("record the return of"))
+    _require_status(device, Device.REUSED, _("The return of device %(tag)s cannot be recorded: it is “%(status)s”."))
     device.needs_erasure = True
     device.tests_passed = False
+    device.grade = ""
     _clear_outcome(device)
     return _record(
         device,
@@ -578,7 +598,7 @@ def device_recycle(
     if not channel.strip():
         raise ValidationError({"channel": _("Name the DEEE recycling channel.")})
     device = _locked(device)
-    _require_status(device, WORKSHOP, _("recycle"))
+    _require_status(device, WORKSHOP, _("Device %(tag)s cannot be recycled: it is “%(status)s”."))
     _clear_outcome(device)
     return _record(
         device,
@@ -586,7 +606,7 @@ def device_recycle(
         actor=actor,
         status_after=Status.RECYCLED,
         data={"channel": channel.strip()},
-        evidence=certificate_store(certificate),
+        evidence=certificate,
         note=note,
         occurred_at=occurred_at,
     )
@@ -595,7 +615,7 @@ def device_recycle(
 @transaction.atomic
 def device_harvest(*, device: Device, actor, parts: str = "", note: str = "", occurred_at=None) -> DeviceEvent:
     device = _locked(device)
-    _require_status(device, WORKSHOP, _("harvest parts from"))
+    _require_status(device, WORKSHOP, _("No parts can be harvested from device %(tag)s: it is “%(status)s”."))
     return _record(
         device,
         kind=Kind.HARVESTED,

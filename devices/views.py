@@ -19,6 +19,16 @@ from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch
 from devices.pdf import batch_report_pdf
 from devices.tags import asset_tag_normalize
 
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection): `=HYPERLINK(…)`
+# typed as a serial number in a donor's inventory would run when the donor opens the export.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as text: a leading apostrophe before a formula trigger."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
 
 def passport_url(request, device: Device) -> str:
     return request.build_absolute_uri(reverse("devices:passport", args=[device.asset_tag]))
@@ -110,20 +120,19 @@ def donor_batch_csv(request, pk):
     statuses = dict(Device.Status.choices)
     beneficiaries = dict(BeneficiaryCategory.choices)
     for d in selectors.donor_devices(batch).iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                d.asset_tag,
-                d.serial,
-                labels[d.category],
-                d.brand,
-                d.model,
-                statuses[d.status],
-                beneficiaries.get(d.outcome_category, ""),
-                d.outcome_department,
-                timezone.localtime(d.erased_at).date().isoformat() if d.erased_at else "",
-                d.erasure_method or "",
-            ]
-        )
+        row = [
+            d.asset_tag,
+            d.serial,
+            labels[d.category],
+            d.brand,
+            d.model,
+            statuses[d.status],
+            beneficiaries.get(d.outcome_category, ""),
+            d.outcome_department,
+            timezone.localtime(d.erased_at).date().isoformat() if d.erased_at else "",
+            d.erasure_method or "",
+        ]
+        writer.writerow([csv_cell(cell) for cell in row])
     return response
 
 

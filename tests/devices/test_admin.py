@@ -265,8 +265,7 @@ def test_a_refused_step_shows_the_message_keeps_the_input_and_changes_nothing(wo
 
     assert response.status_code == 200
     html = response.content.decode()
-    expected = _("Cannot %(action)s device %(tag)s: it is “%(status)s”.") % {
-        "action": _("list"),
+    expected = _("Device %(tag)s cannot be listed for sale: it is “%(status)s”.") % {
         "tag": device.asset_tag,
         "status": device.get_status_display(),
     }
