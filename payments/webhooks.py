@@ -3,7 +3,11 @@
 Apps register handlers with `@on("event.type")` (in their `AppConfig.ready`). The event row and the
 handlers' writes share one transaction: a replayed event (in sequence or concurrently) meets the unique
 constraint and changes nothing. Handlers must be forward-only (an event arriving late cannot undo a later
-state) and must not call Stripe inside the transaction: they queue such work with `transaction.on_commit`.
+state).
+
+A handler that must call Stripe (which never happens inside a transaction) registers with
+`@on(..., outside_transaction=True)`: it runs before the event is recorded and must itself be idempotent
+(the shop's card fulfilment is). If it fails, the event is not recorded and Stripe delivers it again.
 """
 
 import logging
@@ -25,13 +29,16 @@ logger = logging.getLogger(__name__)
 SIGNATURE_TOLERANCE_SECONDS = 300
 
 _handlers: dict[str, list[Callable[[dict], None]]] = defaultdict(list)
+_outside_handlers: dict[str, list[Callable[[dict], None]]] = defaultdict(list)
 
 
-def on(*event_types: str):
+def on(*event_types: str, outside_transaction: bool = False):
+    registry = _outside_handlers if outside_transaction else _handlers
+
     def register(handler):
         for event_type in event_types:
-            if handler not in _handlers[event_type]:
-                _handlers[event_type].append(handler)
+            if handler not in registry[event_type]:
+                registry[event_type].append(handler)
         return handler
 
     return register
@@ -40,6 +47,10 @@ def on(*event_types: str):
 def process_event(event: dict) -> bool:
     """Apply a verified event once; False when it had already been processed."""
     data_object = event.get("data", {}).get("object", {}) or {}
+    if StripeEvent.objects.filter(event_id=event["id"]).exists():
+        return False
+    for handler in _outside_handlers.get(event["type"], []):
+        handler(event)
     try:
         with transaction.atomic():
             StripeEvent.objects.create(

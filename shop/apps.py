@@ -7,4 +7,4 @@ class ShopConfig(AppConfig):
     verbose_name = _("Shop")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals, webhooks  # noqa: F401

@@ -1,5 +1,7 @@
 """The shop's own records beside Oscar's: workshops (Oscar partners), listings and the devices under them."""
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -77,8 +79,8 @@ class ListedDevice(models.Model):
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="shop_listings")
     product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="listed_devices")
     partner = models.ForeignKey("partner.Partner", on_delete=models.PROTECT, related_name="listed_devices")
-    order_line = models.OneToOneField(
-        "order.Line", null=True, blank=True, on_delete=models.PROTECT, related_name="bound_device"
+    order_line = models.ForeignKey(
+        "order.Line", null=True, blank=True, on_delete=models.PROTECT, related_name="bound_devices"
     )
     listed_at = models.DateTimeField(_("listed on"), auto_now_add=True)
 
@@ -95,3 +97,238 @@ class ListedDevice(models.Model):
 
     def __str__(self):
         return f"{self.device.asset_tag} → {self.product}"
+
+
+class OrderStatus:
+    """Oscar stores and displays the status string itself, so the values are the French labels staff see."""
+
+    AWAITING_PAYMENT = "En attente de paiement"
+    PAID = "Payée"
+    READY_FOR_PICKUP = "Prête au retrait"
+    SHIPPED = "Expédiée"
+    HANDED_OVER = "Remise"
+    WITHDRAWN = "Rétractée"
+    CANCELLED = "Annulée"
+
+    PIPELINE = {
+        AWAITING_PAYMENT: (PAID, CANCELLED),
+        PAID: (READY_FOR_PICKUP, SHIPPED, HANDED_OVER, WITHDRAWN, CANCELLED),
+        READY_FOR_PICKUP: (HANDED_OVER, WITHDRAWN, CANCELLED),
+        SHIPPED: (HANDED_OVER, WITHDRAWN),
+        HANDED_OVER: (WITHDRAWN,),
+        WITHDRAWN: (),
+        CANCELLED: (),
+    }
+
+
+class Organisation(models.Model):
+    """A buyer organisation; once verified by staff its members buy on organisation terms (invoice)."""
+
+    class Kind(models.TextChoices):
+        CCAS = "ccas", _("CCAS / CIAS")
+        ASSOCIATION = "association", _("Association")
+        CRAFTSMAN = "artisan", _("Craftsman")
+        SHOP = "commerce", _("Shopkeeper")
+        SCHOOL = "school", _("School")
+        LOCAL_AUTHORITY = "collectivite", _("Local authority")
+        OTHER = "other", _("Other organisation")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    siret = models.CharField(_("SIRET"), max_length=14, unique=True)
+    billing_line1 = models.CharField(_("billing address"), max_length=255)
+    billing_line2 = models.CharField(_("address (continued)"), max_length=255, blank=True)
+    billing_postcode = models.CharField(_("postcode"), max_length=5)
+    billing_city = models.CharField(_("city"), max_length=120)
+    billing_email = models.EmailField(_("billing e-mail"))
+    public_buyer = models.BooleanField(
+        _("public buyer (pays by mandat administratif)"),
+        default=False,
+        help_text=_("Public bodies pay through their accountant after a service certifies the invoice."),
+    )
+    members = models.ManyToManyField("accounts.User", related_name="organisations", verbose_name=_("members"))
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+    verified_at = models.DateTimeField(_("verified on"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+
+    class Meta:
+        verbose_name = _("buyer organisation")
+        verbose_name_plural = _("buyer organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class Checkout(models.Model):
+    """One checkout of one basket: the buyer's choices, its payment and, once placed, its order.
+
+    Card payments keep exactly one PaymentIntent per checkout (created with an idempotency key); the
+    fulfilment that turns an authorised payment into an order reads everything it needs from this row, so
+    the return page and the webhook run the same code and either may come first.
+    """
+
+    class Fulfilment(models.TextChoices):
+        PICKUP = "pickup", _("Pickup at the association")
+        DELIVERY = "delivery", _("Home delivery")
+
+    class Method(models.TextChoices):
+        CARD = "card", _("Bank card")
+        TRANSFER = "transfer", _("Bank transfer on invoice")
+        MANDATE = "mandate", _("Mandat administratif")
+
+    class State(models.TextChoices):
+        STARTED = "started", _("awaiting card authorisation")
+        PLACED = "placed", _("order placed")
+        PAID = "paid", _("paid")
+        CANCELLED = "cancelled", _("cancelled")
+
+    basket = models.OneToOneField("basket.Basket", on_delete=models.PROTECT, related_name="checkout")
+    order = models.OneToOneField(
+        "order.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="checkout"
+    )
+    order_number = models.CharField(_("order number"), max_length=128, unique=True)
+    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    email = models.EmailField(_("e-mail"))
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="checkouts"
+    )
+    fulfilment = models.CharField(_("fulfilment"), max_length=10, choices=Fulfilment.choices)
+    pickup_partner = models.ForeignKey(
+        "partner.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.JSONField(_("address"), default=dict, blank=True)
+    method = models.CharField(_("payment method"), max_length=10, choices=Method.choices)
+    purchase_order = models.CharField(_("purchase order number"), max_length=60, blank=True)
+    service_code = models.CharField(_("service code"), max_length=60, blank=True)
+    shipping_charge = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    total = models.DecimalField(_("total (incl. VAT)"), max_digits=10, decimal_places=2)
+    # What the buyer agreed to pay for: (product id, quantity, unit price) of each basket line.
+    basket_signature = models.JSONField(default=list)
+    payment_intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.STARTED)
+    failure = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("handed over on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("checkout")
+        verbose_name_plural = _("checkouts")
+        permissions = [("manage_orders", _("Can run shop orders, withdrawals, organisations and quotes"))]
+
+    def __str__(self):
+        return self.order_number
+
+
+class InvoiceCounter(models.Model):
+    """Last invoice number issued per year; locked while a number is drawn so that none is skipped."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class Invoice(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    order = models.OneToOneField("order.Order", on_delete=models.PROTECT, related_name="invoice")
+    issued_at = models.DateTimeField(_("issued on"))
+    total = models.DecimalField(_("total (incl. VAT)"), max_digits=10, decimal_places=2)
+    pdf = models.CharField(max_length=255, blank=True)  # name in the private storage
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.number
+
+
+class Withdrawal(models.Model):
+    """The buyer's use of the 14-day withdrawal right (Code de la consommation, L221-18)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        REFUNDED = "refunded", _("refunded")
+
+    order = models.OneToOneField("order.Order", on_delete=models.PROTECT, related_name="withdrawal")
+    requested_at = models.DateTimeField(_("requested on"), auto_now_add=True)
+    reason = models.TextField(_("reason (optional)"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.REQUESTED)
+    refund_id = models.CharField(max_length=255, blank=True)
+    refunded_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    processed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("withdrawal")
+        verbose_name_plural = _("withdrawals")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.order.number} ({self.get_state_display()})"
+
+
+class Quote(models.Model):
+    """A quote request from an organisation, answered by staff with a PDF, which the buyer may order."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        ANSWERED = "answered", _("answered")
+        ORDERED = "ordered", _("ordered")
+        DECLINED = "declined", _("declined")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="quotes")
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    message = models.TextField(_("message"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.REQUESTED)
+    created_at = models.DateTimeField(_("requested on"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    staff_note = models.TextField(_("note to the buyer"), blank=True)
+    pdf = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return _("Quote %(pk)s – %(organisation)s") % {"pk": self.pk, "organisation": self.organisation}
+
+    @property
+    def reference(self) -> str:
+        return f"D-{self.created_at:%Y}-{self.pk:05d}"
+
+    def total(self):
+        return sum((line.unit_price * line.quantity for line in self.lines.all()), Decimal("0.00"))
+
+
+class QuoteLine(models.Model):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveSmallIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price (incl. VAT)"), max_digits=8, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product_id}"

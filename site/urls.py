@@ -32,6 +32,7 @@ urlpatterns = single_login_patterns + [
     path("documents/", include(wagtaildocs_urls)),
     path("compte/", include("allauth.urls")),
     path("boutique/catalogue/", shop_views.catalogue, name="shop_catalogue"),
+    path("boutique/", include("shop.urls")),
     path("boutique/", include(apps.get_app_config("oscar").urls[0])),
     path("newsletter/", include("content.urls")),
     path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),

@@ -125,6 +125,9 @@ def ensure_base_data():
     workshop, _created = Group.objects.get_or_create(name="Workshop")
     for app_label, codename in importlib.import_module("devices.migrations.0002_workshop_group").PERMISSIONS:
         workshop.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    shop_group, _created = Group.objects.get_or_create(name="Shop")
+    for app_label, codename in importlib.import_module("shop.migrations.0003_shop_group").PERMISSIONS:
+        shop_group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return home
 
 
@@ -176,4 +179,5 @@ def stripe_live(settings, localstripe_server):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.STRIPE_API_BASE = localstripe_server.base
     settings.STRIPE_JS_URL = localstripe_server.js_url
+    localstripe_server.flush()
     return localstripe_server

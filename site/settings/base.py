@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "oscar.apps.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
-    "oscar.apps.partner.apps.PartnerConfig",
+    "shop.partner.apps.PartnerConfig",
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
@@ -198,6 +198,8 @@ CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
     # Wagtail's scheduled publishing ("go live" / "expiry" dates set by editors).
     "publish-scheduled-pages": {"task": "content.tasks.publish_scheduled_pages", "schedule": 60.0},
+    # Card payments left in doubt (browser closed, webhook lost, capture failed): settled from Stripe's state.
+    "shop-reconcile-payments": {"task": "shop.tasks.reconcile_payments", "schedule": 900.0},
 }
 
 # --- E-mail ----------------------------------------------------------------------------------------
@@ -351,6 +353,32 @@ OSCAR_HOMEPAGE = reverse_lazy("catalogue:index")
 OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
 OSCAR_SEND_REGISTRATION_EMAIL = False
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+# Oscar's partner app is overridden for its purchase strategy only; its migrations stay Oscar's.
+MIGRATION_MODULES = {"partner": "oscar.apps.partner.migrations"}
+OSCAR_INITIAL_ORDER_STATUS = "En attente de paiement"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "En attente de paiement": ("Payée", "Annulée"),
+    "Payée": ("Prête au retrait", "Expédiée", "Remise", "Rétractée", "Annulée"),
+    "Prête au retrait": ("Remise", "Rétractée", "Annulée"),
+    "Expédiée": ("Remise", "Rétractée"),
+    "Remise": ("Rétractée",),
+    "Rétractée": (),
+    "Annulée": (),
+}
+OSCAR_ORDER_STATUS_CASCADE = {}
+
+# --- Shop terms --------------------------------------------------------------------------------------
+# Home delivery is a flat rate (euros, incl. VAT); pickup at the association holding the stock is free.
+SHOP_DELIVERY_FLAT_RATE = env.str("SHOP_DELIVERY_FLAT_RATE", default="12.00")
+SHOP_WITHDRAWAL_DAYS = 14  # Code de la consommation, L221-18
+# The seller named on invoices and quotes, and whether second-hand goods are sold under the margin scheme
+# (article 297 A of the CGI: no VAT shown, "Régime particulier – Biens d'occasion").
+SHOP_SELLER_NAME = env.str("SHOP_SELLER_NAME", default="OGO – réseau Réemploi Bretagne")
+SHOP_SELLER_ADDRESS = env.str("SHOP_SELLER_ADDRESS", default="2 rue du Réemploi, 35000 Rennes")
+SHOP_SELLER_SIRET = env.str("SHOP_SELLER_SIRET", default="")
+SHOP_SELLER_VAT_NUMBER = env.str("SHOP_SELLER_VAT_NUMBER", default="")
+SHOP_SELLER_IBAN = env.str("SHOP_SELLER_IBAN", default="")
+SHOP_MARGIN_SCHEME = env.bool("SHOP_MARGIN_SCHEME", default=True)
 
 # --- Stripe (card payments; hidden when no key is set) ----------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

@@ -67,3 +67,45 @@ def make_listing(db):
         return services.listing_create(**facts)
 
     return make
+
+
+@pytest.fixture
+def workshop(batch):
+    return batch.association
+
+
+@pytest.fixture
+def stocked_product(make_listing, ready_device, workshop):
+    """A product with `units` erased devices listed at a workshop (the stock comes from the registry)."""
+
+    def make(units=1, association=None, price=Decimal("199.00"), **facts):
+        listing = make_listing(price=price, **facts)
+        for _ in range(units):
+            device = ready_device(association=association or workshop)
+            services.listing_add_device(product=listing.product, device=device, actor=None)
+        return listing.product
+
+    return make
+
+
+def add_to_basket(client, product, quantity=1):
+    response = client.post(f"/boutique/basket/add/{product.pk}/", {"quantity": quantity})
+    assert response.status_code == 302, response
+    return response
+
+
+def checkout_form(**overrides):
+    data = {
+        "email": "acheteuse@example.org",
+        "fulfilment": "delivery",
+        "first_name": "Anne",
+        "last_name": "Le Goff",
+        "line1": "3 rue de la Soif",
+        "postcode": "35000",
+        "city": "Rennes",
+        "phone": "0600000000",
+        "method": "card",
+        "accept_terms": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

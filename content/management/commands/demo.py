@@ -51,6 +51,8 @@ from devices import demo as registry_demo
 
 PASSWORD = registry_demo.DEMO_PASSWORD
 WORKSHOP = "Workshop"
+SHOP = "Shop"
+CUSTOMER_ROLES = ("donor", "buyer")
 # e-mail, first name, role (superuser, a group name or "donor"), French label, where to go
 USERS = [
     ("admin@reemploi.example", "Administratrice", "superuser", "administration", "tout le site, /admin/"),
@@ -58,6 +60,8 @@ USERS = [
     ("moderateur@reemploi.example", "Modératrice", MODERATORS, "modératrice", "valide et publie (/admin/)"),
     ("atelier@reemploi.example", "Technicien·ne", WORKSHOP, "atelier", "registre des appareils (/admin/atelier/)"),
     ("region@reemploi.example", "Région Bretagne", "donor", "donateur", "espace donateurs (/donateurs/)"),
+    ("boutique@reemploi.example", "Vendeuse", SHOP, "boutique", "commandes (/admin/boutique/commandes/)"),
+    ("ccas@reemploi.example", "CCAS de Redon", "buyer", "acheteur pro", "achat sur facture (/boutique/)"),
 ]
 SERVICE_FLAGS = {
     "sale": "offers_sale",
@@ -354,14 +358,14 @@ class Command(BaseCommand):
                 user = User.objects.create_user(email=email, password=PASSWORD, first_name=first_name)
             user.set_password(PASSWORD)
             user.is_active = True
-            user.is_staff = role != "donor"
+            user.is_staff = role not in CUSTOMER_ROLES
             user.is_superuser = role == "superuser"
             user.save()
             EmailAddress.objects.filter(user=user).exclude(email__iexact=email).update(primary=False)
             EmailAddress.objects.update_or_create(
                 user=user, email__iexact=email, defaults={"email": email, "verified": True, "primary": True}
             )
-            if role in (EDITORS, MODERATORS, WORKSHOP):
+            if role in (EDITORS, MODERATORS, WORKSHOP, SHOP):
                 user.groups.add(Group.objects.get(name=role))
 
     def _summary(self, registry):

@@ -3,12 +3,14 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from devices.models import Device
 from shop import services
-from shop.models import ListedDevice, Listing
+from shop.models import ListedDevice, Listing, Organisation
 
 PRICES = {
     (Device.Category.LAPTOP, "A"): Decimal("249"),
@@ -81,8 +83,29 @@ class Command(BaseCommand):
             for device in devices:
                 services.listing_add_device(product=listing.product, device=device, actor=None)
                 listed += 1
+        self._buyer_organisation()
         if options["verbosity"]:
             self.stdout.write(
                 f"Boutique : {created} produits créés, {listed} appareils mis en vente "
                 f"({ListedDevice.objects.count()} en tout)."
             )
+
+    def _buyer_organisation(self):
+        """A verified CCAS whose demo member can order on invoice and ask for quotes."""
+        buyer = get_user_model().objects.filter(email="ccas@reemploi.example").first()
+        if buyer is None:
+            return
+        organisation, _created = Organisation.objects.update_or_create(
+            siret="26350000100015",
+            defaults={
+                "name": "CCAS de Redon (démo)",
+                "kind": Organisation.Kind.CCAS,
+                "billing_line1": "Place Saint-Sauveur",
+                "billing_postcode": "35600",
+                "billing_city": "Redon",
+                "billing_email": "ccas@reemploi.example",
+                "public_buyer": True,
+                "verified_at": timezone.now(),
+            },
+        )
+        organisation.members.add(buyer)

@@ -1,0 +1,303 @@
+"""After the order: organisations on invoice, quotes, binding devices, handing over, withdrawal and refund."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from devices.models import Device
+from payments import stripe_api
+from shop import after_sale
+from shop.models import Checkout, Invoice, InvoiceCounter, OrderStatus, Organisation, Quote, Withdrawal
+from shop.validators import luhn_valid
+from tests import factories
+from tests.shop.conftest import add_to_basket, checkout_form
+from tests.shop.test_checkout import pay
+
+Order = get_model("order", "Order")
+StockRecord = get_model("partner", "StockRecord")
+
+# Transactional: e-mails leave after the commit of the transaction that caused them, as in production.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("base_data")]
+
+
+def valid_siret(prefix="4420100") -> str:
+    """Complete a prefix into a 14-digit number whose SIREN and SIRET both pass the Luhn key."""
+    for siren_end in range(100):
+        siren = f"{prefix}{siren_end:02d}"
+        if not luhn_valid(siren):
+            continue
+        for nic in range(100000):
+            siret = f"{siren}{nic:05d}"
+            if luhn_valid(siret):
+                return siret
+    raise AssertionError("no valid SIRET")
+
+
+@pytest.fixture
+def shop_staff(db):
+    from django.contrib.auth.models import Group
+
+    user = factories.UserFactory(email="boutique@reemploi.example", is_staff=True)
+    user.groups.add(Group.objects.get(name="Shop"))
+    return user
+
+
+@pytest.fixture
+def buyer(db):
+    return factories.UserFactory(email="ccas@example.org")
+
+
+ORGANISATION = {
+    "name": "CCAS de Redon",
+    "kind": "ccas",
+    "billing_line1": "Place de l'Hôtel de Ville",
+    "billing_postcode": "35600",
+    "billing_city": "Redon",
+    "billing_email": "compta@ccas-redon.example",
+    "public_buyer": "on",
+}
+
+
+def test_siret_is_checked_and_the_form_keeps_what_was_typed(client, buyer):
+    client.force_login(buyer)
+    response = client.post("/boutique/organisation/", {**ORGANISATION, "siret": "12345678901234"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "SIRET" in content and "CCAS de Redon" in content and "Hôtel de Ville" in content
+    assert not Organisation.objects.exists()
+    response = client.post("/boutique/organisation/", {**ORGANISATION, "siret": valid_siret()})
+    assert response.status_code == 302
+    organisation = Organisation.objects.get()
+    assert buyer in organisation.members.all() and not organisation.is_verified
+
+
+def test_unverified_organisation_cannot_pay_on_invoice(client, buyer, stripe_live, stocked_product):
+    Organisation.objects.create(siret=valid_siret(), **{**ORGANISATION, "public_buyer": True}).members.add(buyer)
+    client.force_login(buyer)
+    add_to_basket(client, stocked_product(units=1))
+    content = client.get("/boutique/checkout/").content.decode()
+    assert 'value="transfer"' not in content and 'value="mandate"' not in content
+    client.post("/boutique/checkout/", checkout_form(method="transfer", purchase_order="BC-1"))
+    assert not Order.objects.exists()
+
+
+def test_organisation_orders_on_invoice_and_staff_record_the_payment(client, buyer, shop_staff, stocked_product):
+    client.force_login(buyer)
+    client.post("/boutique/organisation/", {**ORGANISATION, "siret": valid_siret()})
+    organisation = Organisation.objects.get()
+    staff = type(client)()
+    staff.force_login(shop_staff)
+    assert staff.post(f"/admin/boutique/organisations/{organisation.pk}/verifier/").status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.is_verified and organisation.verified_by == shop_staff
+
+    product = stocked_product(units=3, price=Decimal("150.00"))
+    add_to_basket(client, product, quantity=2)
+    form = checkout_form(method="mandate", purchase_order="", service_code="")
+    response = client.post("/boutique/checkout/", form)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"purchase_order", "service_code"}
+    response = client.post("/boutique/checkout/", {**form, "purchase_order": "BC-2026-117", "service_code": "SCV-42"})
+
+    order = Order.objects.get()
+    assert response["Location"] == f"/boutique/commandes/{order.number}/"
+    assert order.status == OrderStatus.AWAITING_PAYMENT and order.total_incl_tax == Decimal("312.00")
+    assert not Invoice.objects.exists()
+    assert StockRecord.objects.get(product=product).num_allocated == 2
+
+    response = staff.post(f"/admin/boutique/commandes/{order.number}/paiement/", {"reference": "Mandat 2026-554"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    invoice = order.invoice
+    paid = [m for m in mail.outbox if m.attachments]
+    assert len(paid) == 1 and paid[0].attachments[0][0] == f"facture-{invoice.number}.pdf"
+    pdf = client.get(f"/boutique/commandes/{order.number}/facture.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # Recording it again changes nothing.
+    staff.post(f"/admin/boutique/commandes/{order.number}/paiement/", {"reference": "Mandat 2026-554"})
+    assert Invoice.objects.count() == 1
+
+
+def test_quote_request_answer_and_order(client, buyer, shop_staff, stocked_product):
+    organisation = Organisation.objects.create(
+        siret=valid_siret(), verified_at=timezone.now(), **{**ORGANISATION, "public_buyer": True}
+    )
+    organisation.members.add(buyer)
+    client.force_login(buyer)
+    product = stocked_product(units=5, price=Decimal("120.00"))
+    add_to_basket(client, product, quantity=4)
+    response = client.post("/boutique/devis/demande/", {"message": "Pour l'épicerie solidaire, livraison en mars."})
+    quote = Quote.objects.get()
+    assert response["Location"] == f"/boutique/devis/{quote.pk}/"
+    assert client.get(f"/boutique/devis/{quote.pk}/devis.pdf").status_code == 404  # not answered yet
+
+    staff = type(client)()
+    staff.force_login(shop_staff)
+    staff.post(f"/admin/boutique/devis/{quote.pk}/repondre/", {"valid_days": "30", "note": "Prix catalogue."})
+    quote.refresh_from_db()
+    assert quote.state == Quote.State.ANSWERED and quote.total() == Decimal("480.00")
+    assert any(quote.reference in message.subject for message in mail.outbox)
+    pdf = client.get(f"/boutique/devis/{quote.pk}/devis.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    client.get("/boutique/basket/")  # the buyer's basket was emptied meanwhile? it is replaced anyway
+    response = client.post(f"/boutique/devis/{quote.pk}/commander/")
+    assert response["Location"] == "/boutique/checkout/"
+    client.post("/boutique/checkout/", checkout_form(method="transfer", purchase_order="BC-77"))
+    order = Order.objects.get()
+    assert order.lines.get().quantity == 4 and order.status == OrderStatus.AWAITING_PAYMENT
+    assert Quote.objects.get().state == Quote.State.ORDERED
+    # Another organisation's member cannot see the quote.
+    other = type(client)()
+    other.force_login(factories.UserFactory(email="autre@example.org"))
+    assert other.get(f"/boutique/devis/{quote.pk}/").status_code == 404
+
+
+def _paid_card_order(client, stocked_product, **form):
+    product = stocked_product(units=1, price=Decimal("180.00"))
+    add_to_basket(client, product)
+    client.post("/boutique/checkout/", checkout_form(**form))
+    pay(client)
+    return Order.objects.get(), product
+
+
+def test_binding_devices_records_the_sale_in_the_registry(client, stripe_live, shop_staff, stocked_product):
+    order, product = _paid_card_order(client, stocked_product)
+    staff = type(client)()
+    staff.force_login(shop_staff)
+    line = order.lines.get()
+    device = product.listed_devices.get().device
+
+    wrong = staff.post(f"/admin/boutique/commandes/{order.number}/appareil/", {"line": line.pk, "asset_tag": "ZZZ-ZZZ"})
+    assert wrong.status_code == 302 and Device.objects.get(pk=device.pk).status == Device.Status.LISTED
+    # Handing over before the device is scanned is refused.
+    after = staff.post(f"/admin/boutique/commandes/{order.number}/statut/", {"status": OrderStatus.SHIPPED})
+    assert after.status_code == 302
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+
+    staff.post(
+        f"/admin/boutique/commandes/{order.number}/appareil/",
+        {"line": line.pk, "asset_tag": device.asset_tag.lower().replace("-", " ")},
+    )
+    device.refresh_from_db()
+    assert device.status == Device.Status.SOLD
+    event = device.events.order_by("-pk").first()
+    assert event.data["beneficiary_category"] == "individual" and event.data["territory"] == "35"
+    assert "Le Goff" not in str(event.data) and order.email not in str(event.data)
+    stock = StockRecord.objects.get(product=product)
+    assert (stock.num_in_stock, stock.num_allocated) == (0, 0)
+
+    staff.post(f"/admin/boutique/commandes/{order.number}/statut/", {"status": OrderStatus.SHIPPED})
+    staff.post(f"/admin/boutique/commandes/{order.number}/statut/", {"status": OrderStatus.HANDED_OVER})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.HANDED_OVER and order.checkout.handed_over_at
+    assert any("expédiée" in message.subject for message in mail.outbox)
+    # The buyer's order page links the passport of the device bought.
+    assert f"/appareil/{device.asset_tag}/" in client.get(f"/boutique/commandes/{order.number}/").content.decode()
+
+
+def test_withdrawal_then_refund_through_stripe(client, stripe_live, shop_staff, stocked_product):
+    order, product = _paid_card_order(client, stocked_product)
+    staff = type(client)()
+    staff.force_login(shop_staff)
+    device = product.listed_devices.get().device
+    staff.post(
+        f"/admin/boutique/commandes/{order.number}/appareil/",
+        {"line": order.lines.get().pk, "asset_tag": device.asset_tag},
+    )
+    staff.post(f"/admin/boutique/commandes/{order.number}/statut/", {"status": OrderStatus.HANDED_OVER})
+
+    page = client.get(f"/boutique/commandes/{order.number}/").content.decode()
+    assert "Se rétracter" in page
+    confirm = client.get(f"/boutique/commandes/{order.number}/retractation/")
+    assert confirm.status_code == 200
+    assert client.post(f"/boutique/commandes/{order.number}/retractation/", {}).status_code == 200  # not confirmed
+    assert not Withdrawal.objects.exists()
+    client.post(f"/boutique/commandes/{order.number}/retractation/", {"confirm": "on", "reason": "Trop lourd"})
+
+    withdrawal = Withdrawal.objects.get()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.WITHDRAWN
+    assert any("Rétractation" in message.subject for message in mail.outbox)
+
+    staff.post(f"/admin/boutique/commandes/{order.number}/remboursement/")
+    withdrawal.refresh_from_db()
+    assert withdrawal.state == Withdrawal.State.REFUNDED and withdrawal.refunded_amount == Decimal(
+        "192.00"
+    )  # delivery included
+    refund = stripe_api.client().v1.refunds.retrieve(withdrawal.refund_id)
+    assert refund["amount"] == 19200 and refund["payment_intent"] == order.checkout.payment_intent_id
+    device.refresh_from_db()
+    assert device.status == Device.Status.IN_WORKSHOP  # back to the workshop, to be erased again
+    # Twice: one refund only.
+    staff.post(f"/admin/boutique/commandes/{order.number}/remboursement/")
+    assert len(stripe_api.client().v1.refunds.list()) == 1
+
+
+def test_no_withdrawal_after_fourteen_days(client, stripe_live, stocked_product):
+    order, _product = _paid_card_order(client, stocked_product)
+    Checkout.objects.filter(order=order).update(handed_over_at=timezone.now() - datetime.timedelta(days=15))
+    Order.objects.filter(pk=order.pk).update(status=OrderStatus.HANDED_OVER)
+    assert "Se rétracter" not in client.get(f"/boutique/commandes/{order.number}/").content.decode()
+    response = client.post(f"/boutique/commandes/{order.number}/retractation/", {"confirm": "on"})
+    assert response.status_code == 302 and not Withdrawal.objects.exists()
+
+
+def test_invoice_numbers_have_no_gap_even_when_a_transaction_rolls_back(stripe_live, client, stocked_product):
+    from django.db import transaction
+
+    order, _product = _paid_card_order(client, stocked_product)
+    first = Invoice.objects.get(order=order)
+    year = first.issued_at.astimezone(timezone.get_current_timezone()).year
+    with pytest.raises(RuntimeError), transaction.atomic():
+        InvoiceCounter.objects.filter(year=year).update(last=99)
+        raise RuntimeError
+    assert InvoiceCounter.objects.get(year=year).last == int(first.number.rsplit("-", 1)[1])
+    second_client = type(client)()
+    _order2 = None
+    product = stocked_product(units=1)
+    add_to_basket(second_client, product)
+    second_client.post("/boutique/checkout/", checkout_form(email="b@example.org"))
+    pay(second_client)
+    numbers = sorted(Invoice.objects.values_list("number", flat=True))
+    sequence = [int(number.rsplit("-", 1)[1]) for number in numbers]
+    assert sequence == list(range(sequence[0], sequence[0] + len(sequence)))
+
+
+def test_shop_back_office_needs_the_permission(client):
+    from django.contrib.auth.models import Permission
+
+    curious = factories.UserFactory(email="curieux@example.org", is_staff=True)
+    curious.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(curious)
+    for path in ("/admin/boutique/commandes/", "/admin/boutique/organisations/", "/admin/boutique/devis/"):
+        assert client.get(path).status_code == 403
+
+
+def test_shop_staff_see_the_pages(client, shop_staff, stripe_live, stocked_product):
+    order, _product = _paid_card_order(type(client)(), stocked_product)
+    client.force_login(shop_staff)
+    for path in (
+        "/admin/boutique/commandes/",
+        f"/admin/boutique/commandes/{order.number}/",
+        "/admin/boutique/retractations/",
+        "/admin/boutique/organisations/",
+        "/admin/boutique/devis/",
+    ):
+        assert client.get(path).status_code == 200, path
+
+
+def test_refund_is_refused_cleanly_when_stripe_refuses(client, stripe_live, shop_staff, stocked_product):
+    order, _product = _paid_card_order(client, stocked_product)
+    after_sale.withdrawal_request(order=order)
+    Checkout.objects.filter(order=order).update(payment_intent_id="pi_unknown")
+    order.refresh_from_db()
+    with pytest.raises(after_sale.AfterSaleRefused):
+        after_sale.withdrawal_refund(withdrawal=order.withdrawal, actor=shop_staff)
+    assert Withdrawal.objects.get().state == Withdrawal.State.REQUESTED
