@@ -36,6 +36,7 @@ urlpatterns = single_login_patterns + [
     path("boutique/", include(apps.get_app_config("oscar").urls[0])),
     path("newsletter/", include("content.urls")),
     path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
+    path("location/", include("rental.urls")),
     path("", include("devices.urls")),
     path("recherche/", content_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -128,6 +128,9 @@ def ensure_base_data():
     shop_group, _created = Group.objects.get_or_create(name="Shop")
     for app_label, codename in importlib.import_module("shop.migrations.0003_shop_group").PERMISSIONS:
         shop_group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    rental_group, _created = Group.objects.get_or_create(name="Rental")
+    for app_label, codename in importlib.import_module("rental.migrations.0002_rental_group").PERMISSIONS:
+        rental_group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return home
 
 

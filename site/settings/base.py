@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "shop.partner.apps.PartnerConfig",
-    "oscar.apps.basket.apps.BasketConfig",
+    "shop.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "content.tasks.publish_scheduled_pages", "schedule": 60.0},
     # Card payments left in doubt (browser closed, webhook lost, capture failed): settled from Stripe's state.
     "shop-reconcile-payments": {"task": "shop.tasks.reconcile_payments", "schedule": 900.0},
+    # Rental: due-date and overdue reminders, the purge of finished applications, and the waitlist
+    # offered devices reserved for rental from the workshop pages.
+    "rental-reminders": {"task": "rental.tasks.send_reminders", "schedule": 86400.0},
+    "rental-purge": {"task": "rental.tasks.purge_applications", "schedule": 86400.0},
+    "rental-allocate-waitlist": {"task": "rental.tasks.allocate_waitlist", "schedule": 900.0},
 }
 
 # --- E-mail ----------------------------------------------------------------------------------------
@@ -353,8 +358,8 @@ OSCAR_HOMEPAGE = reverse_lazy("catalogue:index")
 OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
 OSCAR_SEND_REGISTRATION_EMAIL = False
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
-# Oscar's partner app is overridden for its purchase strategy only; its migrations stay Oscar's.
-MIGRATION_MODULES = {"partner": "oscar.apps.partner.migrations"}
+# Oscar's partner and basket apps are overridden for a strategy and a form only; their migrations stay Oscar's.
+MIGRATION_MODULES = {"partner": "oscar.apps.partner.migrations", "basket": "oscar.apps.basket.migrations"}
 OSCAR_INITIAL_ORDER_STATUS = "En attente de paiement"
 OSCAR_ORDER_STATUS_PIPELINE = {
     "En attente de paiement": ("Payée", "Annulée"),
@@ -379,6 +384,16 @@ SHOP_SELLER_SIRET = env.str("SHOP_SELLER_SIRET", default="")
 SHOP_SELLER_VAT_NUMBER = env.str("SHOP_SELLER_VAT_NUMBER", default="")
 SHOP_SELLER_IBAN = env.str("SHOP_SELLER_IBAN", default="")
 SHOP_MARGIN_SCHEME = env.bool("SHOP_MARGIN_SCHEME", default=True)
+
+# --- Rental ---------------------------------------------------------------------------------------
+# The monthly amount (euros) copied onto each new agreement, and how long personal data of finished
+# applications is kept. Deployment settings rather than admin fields: the amount is the Stripe plan and the
+# tariff agreed with the Région, the retention is the commitment published in the privacy policy.
+RENTAL_MONTHLY_AMOUNT = env.str("RENTAL_MONTHLY_AMOUNT", default="5.00")
+RENTAL_RETENTION_DAYS = env.int("RENTAL_RETENTION_DAYS", default=183)  # rejected or cancelled applications
+RENTAL_CLOSED_RETENTION_DAYS = env.int("RENTAL_CLOSED_RETENTION_DAYS", default=183)  # after the return
+RENTAL_DUE_REMINDER_DAYS = env.list("RENTAL_DUE_REMINDER_DAYS", cast=int, default=[14, 3])  # before the end
+RENTAL_OVERDUE_REMINDER_DAYS = env.int("RENTAL_OVERDUE_REMINDER_DAYS", default=7)  # between overdue reminders
 
 # --- Stripe (card payments; hidden when no key is set) ----------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

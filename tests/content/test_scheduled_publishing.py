@@ -21,4 +21,3 @@ def test_a_scheduled_news_item_goes_live_when_the_periodic_task_runs(client, hom
     news.refresh_from_db()
     assert news.live
     assert "Bilan annuel des ateliers" in client.get("/actualites/").content.decode()
-

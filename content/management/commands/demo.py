@@ -48,11 +48,13 @@ from content.models import (
 )
 from content.roles import EDITORS, MODERATORS, roles_ensure
 from devices import demo as registry_demo
+from rental import demo as rental_demo
 
 PASSWORD = registry_demo.DEMO_PASSWORD
 WORKSHOP = "Workshop"
 SHOP = "Shop"
-CUSTOMER_ROLES = ("donor", "buyer")
+RENTAL = "Rental"
+CUSTOMER_ROLES = ("donor", "buyer", "trainee")
 # e-mail, first name, role (superuser, a group name or "donor"), French label, where to go
 USERS = [
     ("admin@reemploi.example", "Administratrice", "superuser", "administration", "tout le site, /admin/"),
@@ -62,6 +64,8 @@ USERS = [
     ("region@reemploi.example", "Région Bretagne", "donor", "donateur", "espace donateurs (/donateurs/)"),
     ("boutique@reemploi.example", "Vendeuse", SHOP, "boutique", "commandes (/admin/boutique/commandes/)"),
     ("ccas@reemploi.example", "CCAS de Redon", "buyer", "acheteur pro", "achat sur facture (/boutique/)"),
+    ("location@reemploi.example", "Maëlle", RENTAL, "location", "demandes de location (/admin/location/demandes/)"),
+    ("stagiaire@reemploi.example", "Nolwenn", "trainee", "stagiaire", "ses demandes (/location/mes-demandes/)"),
 ]
 SERVICE_FLAGS = {
     "sale": "offers_sale",
@@ -188,6 +192,7 @@ class Command(BaseCommand):
             self._users()
         if "shop" in settings.INSTALLED_APPS:
             call_command("demo_shop", verbosity=options["verbosity"])
+        rental_demo.load(PASSWORD)
         if options["verbosity"]:
             self._summary(registry)
 
@@ -365,7 +370,7 @@ class Command(BaseCommand):
             EmailAddress.objects.update_or_create(
                 user=user, email__iexact=email, defaults={"email": email, "verified": True, "primary": True}
             )
-            if role in (EDITORS, MODERATORS, WORKSHOP, SHOP):
+            if role in (EDITORS, MODERATORS, WORKSHOP, SHOP, RENTAL):
                 user.groups.add(Group.objects.get(name=role))
 
     def _summary(self, registry):

@@ -1,0 +1,710 @@
+"""Every change of a rental application goes through one of these functions.
+
+Each checks the transition on the locked row, writes the application and its history event in one
+transaction, and queues its e-mail for after the commit. A refused step raises `RentalRefused` (a
+ValidationError with a French message). Devices change only through `devices.services`.
+
+No function here calls Stripe: `rental.stripe_billing` does, outside any transaction.
+"""
+
+import re
+import unicodedata
+import uuid
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from devices import services as device_services
+from devices.models import Association, BeneficiaryCategory, Device
+from rental import billing
+from rental.models import Agreement, Application, ApplicationEvent, Payment
+from rental.notifications import notify_staff, notify_trainee
+from rental.uploads import proof_name, validate_proof
+
+Status = Application.Status
+# The statuses each step starts from (the back office offers a step only then).
+REVIEWABLE = (Status.SUBMITTED, Status.INFO_REQUESTED)
+APPROVABLE = (Status.SUBMITTED, Status.INFO_REQUESTED, Status.WAITLISTED)
+WAITLISTABLE = REVIEWABLE
+REJECTABLE = APPROVABLE
+INFO_REQUESTABLE = (Status.SUBMITTED, Status.WAITLISTED)
+ANSWERABLE = (Status.INFO_REQUESTED,)
+SIGNABLE = (Status.APPROVED,)
+CANCELLABLE = (Status.APPROVED, Status.SIGNED)
+PICKABLE = (Status.SIGNED,)
+RETURNABLE = (Status.ACTIVE,)
+PAYABLE = (Status.SIGNED, Status.ACTIVE, Status.CLOSED)
+OPEN = tuple(s for s in Status.values if s not in Application.FINISHED)
+POOL_CATEGORY = Device.Category.LAPTOP
+
+APPLICATION_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address",
+    "postcode",
+    "commune",
+    "programme",
+    "training_body",
+    "training_title",
+    "training_funder",
+    "training_starts_on",
+    "training_ends_on",
+    "needs_webcam",
+    "accessibility_needs",
+    "pickup_association",
+)
+
+
+class RentalRefused(ValidationError):
+    """A step that the application's current state does not allow."""
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def monthly_amount() -> Decimal:
+    return Decimal(str(settings.RENTAL_MONTHLY_AMOUNT)).quantize(Decimal("0.01"))
+
+
+def department_of_postcode(postcode: str) -> str:
+    """The département of a French postcode (35000 → 35, 20000 → 2A, 20200 → 2B, 97400 → 974)."""
+    postcode = (postcode or "").strip()
+    if not re.fullmatch(r"\d{5}", postcode):
+        raise ValidationError({"postcode": _("Give a French postcode of five digits.")})
+    if postcode.startswith("97"):
+        department = postcode[:3]
+    elif postcode.startswith("20"):
+        department = "2A" if int(postcode) < 20200 else "2B"
+    else:
+        department = postcode[:2]
+    try:
+        device_services.territory_validator(department)
+    except ValidationError:
+        raise ValidationError({"postcode": _("This postcode is not in a French département.")}) from None
+    return department
+
+
+def _name_key(name: str) -> str:
+    """A name compared without case, accents, hyphens or extra spaces."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[-‐–'’.]", " ", plain).casefold().split())
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _require(application: Application, allowed, refusal: str) -> None:
+    if application.status not in allowed:
+        raise RentalRefused(refusal % {"reference": application.reference, "status": application.get_status_display()})
+
+
+def _event(application: Application, *, actor, title: str, message: str = "") -> ApplicationEvent:
+    return ApplicationEvent.objects.create(
+        application=application,
+        actor=actor if getattr(actor, "pk", None) else None,
+        status_after=application.status,
+        title=title,
+        message=message,
+    )
+
+
+def _save(application: Application, *fields: str) -> None:
+    application.full_clean(exclude=["proof"])
+    application.save(update_fields=[*fields, "updated_at"] if fields else None)
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+# --- Reads used by the rules --------------------------------------------------------------------
+
+
+def overdue_loans(today: date | None = None):
+    return Application.objects.filter(status=Status.ACTIVE, due_on__lt=_today(today))
+
+
+def user_has_overdue_loan(user, today: date | None = None) -> bool:
+    return overdue_loans(today).filter(applicant=user).exists()
+
+
+def user_open_application(user) -> Application | None:
+    return Application.objects.filter(applicant=user, status__in=OPEN).first()
+
+
+# --- Application ---------------------------------------------------------------------------------
+
+
+def _store_proof(application: Application, proof: File) -> None:
+    kind = validate_proof(proof)
+    application.proof.save(proof_name(kind), proof, save=False)
+
+
+@transaction.atomic
+def application_submit(*, applicant, proof: File, today: date | None = None, **fields) -> Application:
+    """A trainee applies. Refused while they have an overdue loan or another application in progress."""
+    unknown = set(fields) - set(APPLICATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown application fields: {', '.join(sorted(unknown))}")
+    if user_has_overdue_loan(applicant, today):
+        raise RentalRefused(
+            _(
+                "You cannot apply again while a computer lent to you is overdue: bring it back to your "
+                "association first."
+            )
+        )
+    if user_open_application(applicant) is not None:
+        raise RentalRefused(_("You already have an application in progress: follow it from your applications page."))
+    application = Application(applicant=applicant, privacy_accepted_at=timezone.now(), **fields)
+    application.department = department_of_postcode(application.postcode)
+    if application.programme_id:
+        programme = application.programme
+        application.training_body = programme.training_body
+        application.training_title = programme.title
+        application.training_funder = programme.funder
+        application.training_starts_on = programme.starts_on
+        application.training_ends_on = programme.ends_on
+    elif not (application.training_body.strip() and application.training_title.strip()):
+        raise ValidationError({"training_title": _("Choose a training programme or describe your training.")})
+    if application.training_ends_on and application.training_starts_on:
+        if application.training_ends_on < application.training_starts_on:
+            raise ValidationError({"training_ends_on": _("The training cannot end before it starts.")})
+    validate_proof(proof)
+    application.full_clean(exclude=["proof"])
+    _store_proof(application, proof)  # after every check: no orphan file
+    application.save()
+    _event(application, actor=applicant, title=_("Application submitted"))
+    notify_trainee(application, "submitted")
+    notify_staff(application, "submitted")
+    return application
+
+
+@transaction.atomic
+def application_request_info(*, application: Application, actor, message: str) -> Application:
+    if not message.strip():
+        raise ValidationError({"message": _("Say what information is missing.")})
+    application = _locked(application)
+    _require(application, INFO_REQUESTABLE, _("No information can be requested for %(reference)s: it is “%(status)s”."))
+    application.status = Status.INFO_REQUESTED
+    _save(application, "status")
+    _event(application, actor=actor, title=_("More information requested"), message=message.strip())
+    notify_trainee(application, "info_requested", message.strip())
+    return application
+
+
+@transaction.atomic
+def application_answer(*, application: Application, applicant, message: str, proof: File | None = None):
+    """The trainee answers a request for information (a message, and a new proof if asked)."""
+    if not message.strip() and not proof:
+        raise ValidationError({"message": _("Write your answer or attach a document.")})
+    application = _locked(application)
+    if application.applicant_id != getattr(applicant, "pk", None):
+        raise RentalRefused(_("This application is not yours."))
+    _require(application, ANSWERABLE, _("Application %(reference)s is not waiting for an answer: it is “%(status)s”."))
+    if proof:
+        validate_proof(proof)
+        old = application.proof.name
+        _store_proof(application, proof)
+        if old:
+            transaction.on_commit(lambda: application.proof.storage.delete(old))
+    application.status = Status.SUBMITTED
+    application.save(update_fields=["status", "proof", "updated_at"])
+    _event(application, actor=applicant, title=_("Information sent by the trainee"), message=message.strip())
+    notify_staff(application, "answered")
+    return application
+
+
+def _free_pool_devices(association: Association):
+    """Devices of the association's rental pool that no application holds, oldest in the pool first."""
+    return (
+        Device.objects.filter(association=association, status=Device.Status.RESERVED, category=POOL_CATEGORY)
+        .exclude(rental_applications__status__in=Application.HOLDING_DEVICE)
+        .order_by("updated_at", "pk")
+    )
+
+
+def _assign(application: Application, device: Device, actor) -> None:
+    """Bind the device to the (locked) application and draw up its agreement."""
+    amount = monthly_amount()
+    application.device = device
+    application.monthly_amount = amount
+    application.status = Status.APPROVED
+    application.due_on = application.training_ends_on
+    _save(application, "device", "monthly_amount", "status", "due_on", "decided_at", "waitlisted_at")
+    label = " ".join(part for part in (device.brand, device.model) if part) or device.get_category_display()
+    Agreement.objects.update_or_create(
+        application=application,
+        defaults={
+            "asset_tag": device.asset_tag,
+            "serial": device.serial,
+            "device_label": label,
+            "starts_on": timezone.localdate(),
+            "ends_on": application.due_on,
+            "monthly_amount": amount,
+        },
+    )
+    _event(
+        application,
+        actor=actor,
+        title=_("Approved: device %(tag)s assigned") % {"tag": device.asset_tag},
+    )
+    notify_trainee(application, "approved")
+
+
+@transaction.atomic
+def application_approve(*, application: Application, actor, message: str = "") -> Application:
+    """Approve and assign a free device of the pickup association's pool; none free: the waiting list."""
+    application = _locked(application)
+    _require(application, APPROVABLE, _("Application %(reference)s cannot be approved: it is “%(status)s”."))
+    # One allocation at a time per association (PostgreSQL row lock; SQLite serialises writers anyway).
+    Association.objects.select_for_update().get(pk=application.pickup_association_id)
+    application.decided_at = application.decided_at or timezone.now()
+    device = _free_pool_devices(application.pickup_association).select_for_update().first()
+    if device is None:
+        if application.status != Status.WAITLISTED:
+            _waitlist(application, actor, message or _("No computer is free at the pickup association yet."))
+        return application
+    _assign(application, device, actor)
+    return application
+
+
+def _waitlist(application: Application, actor, message: str) -> None:
+    application.status = Status.WAITLISTED
+    application.waitlisted_at = timezone.now()
+    application.decided_at = application.decided_at or application.waitlisted_at
+    _save(application, "status", "waitlisted_at", "decided_at")
+    _event(application, actor=actor, title=_("Approved, on the waiting list"), message=message)
+    notify_trainee(application, "waitlisted", message)
+
+
+@transaction.atomic
+def application_waitlist(*, application: Application, actor, message: str = "") -> Application:
+    """Approve without assigning a device now: the application waits its turn for the next one."""
+    application = _locked(application)
+    _require(application, WAITLISTABLE, _("Application %(reference)s cannot be waitlisted: it is “%(status)s”."))
+    _waitlist(application, actor, message.strip())
+    return application
+
+
+@transaction.atomic
+def application_reject(*, application: Application, actor, reason: str) -> Application:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the rejection: it is sent to the trainee.")})
+    application = _locked(application)
+    _require(application, REJECTABLE, _("Application %(reference)s cannot be rejected: it is “%(status)s”."))
+    application.status = Status.REJECTED
+    application.rejection_reason = reason.strip()
+    application.decided_at = timezone.now()
+    _save(application, "status", "rejection_reason", "decided_at")
+    _event(application, actor=actor, title=_("Rejected"), message=reason.strip())
+    notify_trainee(application, "rejected", reason.strip())
+    return application
+
+
+@transaction.atomic
+def application_cancel(*, application: Application, actor, reason: str) -> Application:
+    """Cancel an approved loan before pickup: its device goes to the next application on the waiting list."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the cancellation: it is sent to the trainee.")})
+    application = _locked(application)
+    _require(application, CANCELLABLE, _("Application %(reference)s cannot be cancelled: it is “%(status)s”."))
+    association = application.pickup_association
+    application.status = Status.CANCELLED
+    application.closed_at = timezone.now()
+    _save(application, "status", "closed_at")
+    _event(application, actor=actor, title=_("Cancelled before pickup"), message=reason.strip())
+    notify_trainee(application, "cancelled", reason.strip())
+    _cancel_subscription_after_commit(application)
+    waitlist_allocate(association=association, actor=actor)
+    return application
+
+
+# --- Device pool and waiting list --------------------------------------------------------------
+
+
+@transaction.atomic
+def waitlist_allocate(*, association: Association | None = None, actor=None) -> list[Application]:
+    """Offer free pool devices to waitlisted applications, oldest on the list first, per association."""
+    associations = (
+        [association]
+        if association
+        else Association.objects.filter(rental_applications__status=Status.WAITLISTED).distinct()
+    )
+    assigned = []
+    for assoc in associations:
+        Association.objects.select_for_update().get(pk=assoc.pk)
+        waiting = (
+            Application.objects.select_for_update()
+            .filter(pickup_association=assoc, status=Status.WAITLISTED)
+            .order_by("waitlisted_at", "pk")
+        )
+        for application in waiting:
+            device = _free_pool_devices(assoc).select_for_update().first()
+            if device is None:
+                break
+            _assign(application, device, actor)
+            assigned.append(application)
+    return assigned
+
+
+@transaction.atomic
+def rental_pool_add(*, device: Device, actor) -> Application | None:
+    """Put a ready device in its association's rental pool; the oldest waitlisted application gets it."""
+    device_services.device_reserve_for_rental(device=device, actor=actor)
+    device.refresh_from_db()
+    assigned = waitlist_allocate(association=device.association, actor=actor)
+    return assigned[0] if assigned else None
+
+
+# --- Agreement -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_sign(
+    *, application: Application, applicant, typed_name: str, accepted: bool, ip: str | None, now: datetime | None = None
+) -> Agreement:
+    """The trainee signs online: their typed full name, an explicit acceptance, the time and address."""
+    from rental.pdf import agreement_pdf
+
+    application = _locked(application)
+    if application.applicant_id != getattr(applicant, "pk", None):
+        raise RentalRefused(_("This application is not yours."))
+    _require(application, SIGNABLE, _("The agreement of %(reference)s cannot be signed: it is “%(status)s”."))
+    if not accepted:
+        raise ValidationError({"accepted": _("Tick the box to accept the agreement.")})
+    if _name_key(typed_name) != _name_key(application.full_name) or not _name_key(typed_name):
+        raise ValidationError(
+            {
+                "typed_name": _("Type your full name exactly as in your application: %(name)s.")
+                % {"name": application.full_name}
+            }
+        )
+    agreement = Agreement.objects.select_for_update().get(application=application)
+    now = now or timezone.now()
+    agreement.signed_name = typed_name.strip()
+    agreement.signed_at = now
+    agreement.signed_ip = ip or None
+    agreement.starts_on = timezone.localdate(now)
+    agreement.full_clean(exclude=["signed_file"])
+    pdf = agreement_pdf(agreement)
+    agreement.signed_file.save(
+        f"contrat-{application.reference}-{uuid.uuid4().hex[:12]}.pdf", ContentFile(pdf), save=False
+    )
+    agreement.save()
+    application.status = Status.SIGNED
+    _save(application, "status")
+    _event(application, actor=applicant, title=_("Agreement signed online"))
+    notify_trainee(application, "signed")
+    return agreement
+
+
+@transaction.atomic
+def payment_method_set(
+    *, application: Application, method: str, customer_id: str = "", subscription_id: str = "", actor=None
+) -> Application:
+    """Record how the trainee pays: at the counter, or the Stripe subscription just created."""
+    if method not in Application.PaymentMethod.values:
+        raise ValidationError({"method": _("Choose a payment method from the list.")})
+    application = _locked(application)
+    _require(
+        application,
+        (Status.SIGNED, Status.ACTIVE),
+        _("No payment can be set up for %(reference)s: it is “%(status)s”."),
+    )
+    application.payment_method = method
+    if subscription_id:
+        application.stripe_customer_id = customer_id
+        application.stripe_subscription_id = subscription_id
+        application.subscription_cancelled_at = None
+    _save(application, "payment_method", "stripe_customer_id", "stripe_subscription_id", "subscription_cancelled_at")
+    _event(
+        application,
+        actor=actor or application.applicant,
+        title=_("Payment method: %(method)s") % {"method": application.get_payment_method_display()},
+    )
+    return application
+
+
+# --- Loan ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def loan_pickup(*, application: Application, actor, picked_up_on: date | None = None) -> Application:
+    """The trainee collects the device: the registry records it rented (Région trainee, département only)."""
+    application = _locked(application)
+    _require(application, PICKABLE, _("The pickup of %(reference)s cannot be recorded: it is “%(status)s”."))
+    device_services.device_rent(
+        device=application.device,
+        actor=actor,
+        territory=application.department,
+        reference=application.reference,
+        beneficiary_category=BeneficiaryCategory.REGION_TRAINEE,
+        occurred_at=picked_up_on,
+    )
+    application.status = Status.ACTIVE
+    application.picked_up_on = picked_up_on or timezone.localdate()
+    if not application.payment_method:
+        application.payment_method = Application.PaymentMethod.COUNTER
+    _save(application, "status", "picked_up_on", "payment_method")
+    _event(application, actor=actor, title=_("Device picked up"))
+    notify_trainee(application, "picked_up")
+    return application
+
+
+@transaction.atomic
+def loan_return(
+    *, application: Application, actor, condition: str, note: str = "", returned_on: date | None = None
+) -> Application:
+    """The device comes back: the registry sends it to the workshop (a new erasure is required), charges stop."""
+    if not condition.strip():
+        raise ValidationError({"condition": _("Describe the condition of the device, charger and bag.")})
+    application = _locked(application)
+    _require(application, RETURNABLE, _("The return of %(reference)s cannot be recorded: it is “%(status)s”."))
+    device_services.device_return(
+        device=application.device, actor=actor, condition=condition, note=note, occurred_at=returned_on
+    )
+    application.status = Status.CLOSED
+    application.returned_on = returned_on or timezone.localdate()
+    application.return_condition = condition.strip()
+    application.closed_at = timezone.now()
+    _save(application, "status", "returned_on", "return_condition", "closed_at")
+    _event(application, actor=actor, title=_("Device returned"), message=note.strip())
+    notify_trainee(application, "returned")
+    _cancel_subscription_after_commit(application)
+    return application
+
+
+def _cancel_subscription_after_commit(application: Application) -> None:
+    if application.stripe_subscription_id and application.subscription_cancelled_at is None:
+        from rental.tasks import cancel_subscription
+
+        pk = application.pk
+        transaction.on_commit(lambda: cancel_subscription.delay(application_id=pk))
+
+
+@transaction.atomic
+def subscription_cancelled(*, application: Application) -> None:
+    Application.objects.filter(pk=application.pk, subscription_cancelled_at__isnull=True).update(
+        subscription_cancelled_at=timezone.now()
+    )
+
+
+def billing_start(application: Application) -> date | None:
+    agreement = getattr(application, "agreement", None)
+    if agreement is None or not agreement.is_signed:
+        return None
+    return agreement.starts_on
+
+
+def loan_schedule(application: Application, today: date | None = None):
+    start = billing_start(application)
+    if start is None or application.monthly_amount is None:
+        return []
+    return billing.schedule(
+        start=start,
+        planned_end=application.due_on or start,
+        returned_on=application.returned_on,
+        amount=application.monthly_amount,
+        paid=paid_total(application),
+        today=_today(today),
+    )
+
+
+def paid_total(application: Application) -> Decimal:
+    return sum((p.amount for p in application.payments.all() if p.status == Payment.Status.PAID), start=Decimal("0.00"))
+
+
+def balance(application: Application, today: date | None = None) -> Decimal:
+    """What the trainee owes for the months begun so far (negative: paid in advance or to refund)."""
+    start = billing_start(application)
+    if start is None or application.monthly_amount is None:
+        return Decimal("0.00")
+    owed = billing.amount_owed(
+        start=start, today=_today(today), returned_on=application.returned_on, amount=application.monthly_amount
+    )
+    return owed - paid_total(application)
+
+
+# --- Payments ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payment_record_counter(
+    *, application: Application, actor, amount: Decimal, paid_on: date | None = None, note: str = ""
+) -> Payment:
+    """A payment made at the association's counter."""
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": _("The amount must be positive.")})
+    application = _locked(application)
+    _require(application, PAYABLE, _("No payment can be recorded for %(reference)s: it is “%(status)s”."))
+    occurred = timezone.make_aware(datetime.combine(paid_on, datetime.min.time())) if paid_on else timezone.now()
+    payment = Payment(
+        application=application,
+        amount=amount,
+        method=Application.PaymentMethod.COUNTER,
+        occurred_at=occurred,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        note=note.strip(),
+    )
+    payment.full_clean()
+    payment.save()
+    _event(application, actor=actor, title=_("Payment of %(amount)s € received at the counter") % {"amount": amount})
+    notify_trainee(application, "payment_recorded", str(amount))
+    return payment
+
+
+def payment_record_invoice(*, invoice: dict, paid: bool) -> Payment | None:
+    """A Stripe invoice of a loan's subscription, paid or failed (called by the webhook, in its transaction).
+
+    Forward-only: a failed invoice later paid becomes paid; a paid one never goes back to failed.
+    """
+    subscription_id = invoice.get("subscription") or ""
+    if isinstance(subscription_id, dict):
+        subscription_id = subscription_id.get("id", "")
+    if not subscription_id:
+        return None
+    application = Application.objects.select_for_update().filter(stripe_subscription_id=subscription_id).first()
+    if application is None:
+        return None
+    cents = invoice.get("amount_paid") if paid else invoice.get("amount_due")
+    amount = (Decimal(cents or 0) / 100).quantize(Decimal("0.01"))
+    created = invoice.get("created")
+    occurred = datetime.fromtimestamp(created, tz=timezone.get_current_timezone()) if created else timezone.now()
+    payment = Payment.objects.select_for_update().filter(stripe_invoice_id=invoice["id"]).first()
+    new_status = Payment.Status.PAID if paid else Payment.Status.FAILED
+    if payment is not None:
+        if payment.status == Payment.Status.PAID or payment.status == new_status:
+            return payment
+        payment.status = new_status
+        payment.amount = amount
+        payment.save(update_fields=["status", "amount"])
+    else:
+        payment = Payment.objects.create(
+            application=application,
+            amount=amount,
+            method=application.payment_method or Application.PaymentMethod.CARD,
+            status=new_status,
+            occurred_at=occurred,
+            stripe_invoice_id=invoice["id"],
+        )
+    if paid:
+        _event(application, actor=None, title=_("Monthly payment of %(amount)s € received") % {"amount": amount})
+        if application.returned_on and timezone.localdate(occurred) > application.returned_on:
+            notify_staff(application, "charged_after_return")
+    else:
+        _event(application, actor=None, title=_("Monthly payment of %(amount)s € failed") % {"amount": amount})
+        notify_trainee(application, "payment_failed", str(amount))
+        notify_staff(application, "payment_failed")
+    return payment
+
+
+# --- Reminders and purge -------------------------------------------------------------------------
+
+
+def reminders_send(today: date | None = None) -> dict:
+    """Due-date reminders (RENTAL_DUE_REMINDER_DAYS before the end) and overdue reminders (every
+    RENTAL_OVERDUE_REMINDER_DAYS days after it). Each reminder is recorded, so a second run sends nothing."""
+    today = _today(today)
+    sent = {"due": 0, "overdue": 0}
+    for days in sorted(settings.RENTAL_DUE_REMINDER_DAYS, reverse=True):
+        target = today + timedelta(days=days)
+        for application in Application.objects.filter(status=Status.ACTIVE, due_on__gt=today, due_on__lte=target):
+            with transaction.atomic():
+                application = _locked(application)
+                if days in application.due_reminders_sent:
+                    continue
+                application.due_reminders_sent = [*application.due_reminders_sent, days]
+                application.save(update_fields=["due_reminders_sent", "updated_at"])
+                notify_trainee(application, "due_reminder")
+                sent["due"] += 1
+    interval = timedelta(days=settings.RENTAL_OVERDUE_REMINDER_DAYS)
+    for application in overdue_loans(today):
+        with transaction.atomic():
+            application = _locked(application)
+            last = application.overdue_reminded_on
+            if last is not None and today - last < interval:
+                continue
+            application.overdue_reminded_on = today
+            application.save(update_fields=["overdue_reminded_on", "updated_at"])
+            _event(application, actor=None, title=_("Overdue reminder sent"))
+            notify_trainee(application, "overdue_reminder")
+            notify_staff(application, "overdue")
+            sent["overdue"] += 1
+    return sent
+
+
+PERSONAL_FIELDS = {
+    "first_name": "",
+    "last_name": "",
+    "email": "anonyme@purge.invalid",
+    "phone": "",
+    "address": "",
+    "postcode": "",
+    "commune": "",
+    "accessibility_needs": "",
+    "rejection_reason": "",
+    "return_condition": "",
+    "stripe_customer_id": "",
+    "stripe_subscription_id": "",
+    "applicant": None,
+}
+
+
+def purge_due(now: datetime | None = None):
+    """Finished applications whose retention period is over and whose personal data is still there."""
+    now = now or timezone.now()
+    rejected_before = now - timedelta(days=settings.RENTAL_RETENTION_DAYS)
+    closed_before = now - timedelta(days=settings.RENTAL_CLOSED_RETENTION_DAYS)
+    return Application.objects.filter(purged_at__isnull=True).filter(_finished_q(rejected_before, closed_before))
+
+
+def _finished_q(rejected_before, closed_before) -> Q:
+    return Q(status=Status.REJECTED, decided_at__lt=rejected_before) | Q(
+        status__in=[Status.CLOSED, Status.CANCELLED], closed_at__lt=closed_before
+    )
+
+
+def applications_purge(now: datetime | None = None) -> int:
+    """Delete the personal data and files of finished applications after the retention period.
+
+    What stays, anonymised: status, programme, pickup association, département, dates, amounts and payments
+    (without Stripe identifiers). The registry's events never held a person's identity and are left alone.
+    """
+    count = 0
+    for pk in purge_due(now).values_list("pk", flat=True):
+        files = []
+        with transaction.atomic():
+            application = Application.objects.select_for_update().get(pk=pk)
+            if application.purged_at is not None:
+                continue
+            if application.proof:
+                files.append((application.proof.storage, application.proof.name))
+            agreement = Agreement.objects.filter(application=application).first()
+            if agreement is not None:
+                if agreement.signed_file:
+                    files.append((agreement.signed_file.storage, agreement.signed_file.name))
+                Agreement.objects.filter(pk=agreement.pk).update(
+                    signed_name="", signed_ip=None, signed_file="", serial=""
+                )
+            for name, value in PERSONAL_FIELDS.items():
+                setattr(application, name, value)
+            application.proof = ""
+            application.purged_at = now or timezone.now()
+            application.save()
+            application.events.update(message="", actor=None)
+            application.payments.update(stripe_invoice_id="", note="", recorded_by=None)
+        for storage, name in files:  # once the rows no longer point at them
+            storage.delete(name)
+        count += 1
+    return count

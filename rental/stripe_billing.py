@@ -1,0 +1,176 @@
+"""The loans' Stripe subscriptions: one Product and monthly Plan per amount, a subscription per loan.
+
+Every function here calls Stripe and therefore refuses to run inside a database transaction (a slow or
+failing Stripe must never hold locks nor be rolled back half-way). Plans, not Prices: the tests' localstripe
+has no /v1/prices.
+"""
+
+import hashlib
+import logging
+
+import stripe
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from payments import stripe_api
+from rental import services
+from rental.models import Application, StripePlan
+
+logger = logging.getLogger(__name__)
+PRODUCT_NAME = "Location d'ordinateur – Réemploi OGO"
+# Subscriptions that leave the first invoice unpaid are not kept: the trainee tries again or pays at the counter.
+UNPAID_STATUSES = ("incomplete", "incomplete_expired", "unpaid")
+
+
+class SubscriptionFailed(Exception):
+    """Stripe refused: the message is for the trainee, in French."""
+
+
+def _outside_transaction() -> None:
+    if transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Stripe is never called inside a database transaction.")
+
+
+def plan_ensure(amount) -> str:
+    """The id of the monthly Plan of `amount` euros, created in Stripe the first time and kept."""
+    _outside_transaction()
+    cents = stripe_api.cents(amount)
+    existing = StripePlan.objects.filter(amount_cents=cents).first()
+    if existing is not None:
+        return existing.plan_id
+    client = stripe_api.client()
+    key = f"reemploi-rental-plan-{cents}"
+    product = client.v1.products.create(
+        params={"name": PRODUCT_NAME, "metadata": {"app": "rental"}}, options={"idempotency_key": f"{key}-product"}
+    )
+    plan = client.v1.plans.create(
+        params={
+            "amount": cents,
+            "currency": "eur",
+            "interval": "month",
+            "product": product["id"],
+            "nickname": f"Location {cents / 100:.2f} € / mois",
+        },
+        options={"idempotency_key": f"{key}-plan"},
+    )
+    try:
+        row, _created = StripePlan.objects.get_or_create(
+            amount_cents=cents, defaults={"product_id": product["id"], "plan_id": plan["id"]}
+        )
+    except IntegrityError:  # created meanwhile by another request: use that one
+        row = StripePlan.objects.get(amount_cents=cents)
+    return row.plan_id
+
+
+def subscription_start(application: Application, *, method: str, card_token: str = "", iban: str = "") -> Application:
+    """Create the trainee's Stripe customer and monthly subscription; the first month is charged now.
+
+    `card_token`: Stripe.js's token of the card (the card number never reaches us); `iban`: for SEPA Direct
+    Debit. On refusal nothing is kept in Stripe and `SubscriptionFailed` says why.
+    """
+    _outside_transaction()
+    if application.status not in (Application.Status.SIGNED, Application.Status.ACTIVE):
+        raise SubscriptionFailed(_("The agreement must be signed before payment is set up."))
+    if application.stripe_subscription_id and application.subscription_cancelled_at is None:
+        return application
+    client = stripe_api.client()
+    secret = card_token or iban.replace(" ", "").upper()
+    attempt = f"reemploi-rental-{application.pk}-{hashlib.sha256(secret.encode()).hexdigest()[:16]}"
+    metadata = {"rental_application": str(application.pk), "reference": application.reference}
+    try:
+        plan_id = plan_ensure(application.monthly_amount)
+        if method == Application.PaymentMethod.CARD:
+            if not card_token:
+                raise SubscriptionFailed(_("The card could not be read: please enter it again."))
+            customer = client.v1.customers.create(
+                params={
+                    "email": application.email,
+                    "name": application.full_name,
+                    "source": card_token,
+                    "metadata": metadata,
+                },
+                options={"idempotency_key": f"{attempt}-customer"},
+            )
+        elif method == Application.PaymentMethod.SEPA:
+            method_obj = client.v1.payment_methods.create(
+                params={
+                    "type": "sepa_debit",
+                    "sepa_debit": {"iban": iban.replace(" ", "").upper()},
+                    "billing_details": {"name": application.full_name, "email": application.email},
+                },
+                options={"idempotency_key": f"{attempt}-method"},
+            )
+            customer = client.v1.customers.create(
+                params={
+                    "email": application.email,
+                    "name": application.full_name,
+                    "payment_method": method_obj["id"],
+                    "invoice_settings": {"default_payment_method": method_obj["id"]},
+                    "metadata": metadata,
+                },
+                options={"idempotency_key": f"{attempt}-customer"},
+            )
+        else:
+            raise SubscriptionFailed(_("Choose card or direct debit."))
+        subscription = client.v1.subscriptions.create(
+            params={"customer": customer["id"], "items": [{"plan": plan_id}], "metadata": metadata},
+            options={"idempotency_key": f"{attempt}-subscription"},
+        )
+    except stripe.CardError as exc:
+        logger.info("Rental %s: card refused (%s)", application.reference, exc.code)
+        raise SubscriptionFailed(_("Your bank refused the card. Nothing has been charged; try another card.")) from exc
+    except stripe.InvalidRequestError as exc:
+        logger.info("Rental %s: Stripe refused the request (%s)", application.reference, exc)
+        raise SubscriptionFailed(_("These payment details were refused: check them and try again.")) from exc
+    except stripe.StripeError as exc:
+        logger.warning("Rental %s: Stripe unavailable (%s)", application.reference, exc)
+        raise SubscriptionFailed(
+            _("Payment is unavailable for the moment: try again later or pay at the counter.")
+        ) from exc
+    if subscription["status"] in UNPAID_STATUSES:
+        _cancel_quietly(client, subscription["id"])
+        raise SubscriptionFailed(
+            _("The first payment was refused. Nothing has been kept; try another card or account.")
+        )
+    return services.payment_method_set(
+        application=application, method=method, customer_id=customer["id"], subscription_id=subscription["id"]
+    )
+
+
+def _cancel_quietly(client, subscription_id: str) -> None:
+    try:
+        client.v1.subscriptions.cancel(subscription_id)
+    except stripe.StripeError:
+        logger.warning("Could not cancel the unpaid subscription %s", subscription_id)
+
+
+def subscription_cancel(application: Application) -> bool:
+    """Stop the monthly charges (idempotent). False when Stripe could not be reached: the daily job retries."""
+    _outside_transaction()
+    if not application.stripe_subscription_id or application.subscription_cancelled_at is not None:
+        return True
+    client = stripe_api.client()
+    try:
+        subscription = client.v1.subscriptions.retrieve(application.stripe_subscription_id)
+        if subscription["status"] != "canceled":
+            client.v1.subscriptions.cancel(application.stripe_subscription_id)
+    except stripe.InvalidRequestError as exc:
+        if getattr(exc, "http_status", None) != 404:
+            logger.warning("Rental %s: subscription not cancelled (%s)", application.reference, exc)
+            return False
+    except stripe.StripeError as exc:
+        logger.warning("Rental %s: subscription not cancelled yet (%s)", application.reference, exc)
+        return False
+    services.subscription_cancelled(application=application)
+    return True
+
+
+def subscriptions_cancel_pending() -> int:
+    """Closed or cancelled loans whose subscription is still running (Stripe was down at the return)."""
+    if not stripe_api.enabled():
+        return 0
+    pending = Application.objects.filter(
+        status__in=[Application.Status.CLOSED, Application.Status.CANCELLED],
+        subscription_cancelled_at__isnull=True,
+    ).exclude(stripe_subscription_id="")
+    return sum(1 for application in pending if subscription_cancel(application))

@@ -1,0 +1,341 @@
+"""The trainee's portal at /location/: eligibility, application, "Mes demandes", signing, payment, files.
+
+Views stay thin: forms validate, `rental.services` and `rental.stripe_billing` act. An application is shown
+to its applicant only (another user gets a 404); its files also to rental staff.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from content.ratelimits import client_ip, form_rate_limited
+from payments import stripe_api
+from rental import selectors, services, stripe_billing
+from rental.forms import AnswerForm, ApplicationForm, EligibilityForm, PaymentForm, SignForm
+from rental.models import Application
+from rental.pdf import agreement_pdf, agreement_terms
+from rental.uploads import CONTENT_TYPES
+
+MANAGE_PERMISSION = "rental.manage_rentals"
+
+
+def _show_refusal(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _own_application(request, pk) -> Application:
+    """The user's own application, or 404 (someone else's is not revealed)."""
+    return get_object_or_404(
+        Application.objects.select_related("programme", "pickup_association", "device"),
+        pk=pk,
+        applicant=request.user,
+        purged_at__isnull=True,
+    )
+
+
+def _readable_application(request, pk) -> Application:
+    """For file downloads: the applicant, or rental staff."""
+    if request.user.has_perm(MANAGE_PERMISSION):
+        return get_object_or_404(Application, pk=pk, purged_at__isnull=True)
+    return _own_application(request, pk)
+
+
+@require_GET
+def landing(request):
+    form = EligibilityForm(request.GET or None)
+    eligible = form.is_eligible() if form.is_bound and form.is_valid() else None
+    return render(
+        request,
+        "rental/landing.html",
+        {
+            "form": form,
+            "eligible": eligible,
+            "amount": services.monthly_amount(),
+            "associations": selectors.pickup_associations(),
+            "retention_days": settings.RENTAL_RETENTION_DAYS,
+        },
+    )
+
+
+def _blocking_reason(user) -> str:
+    if services.user_has_overdue_loan(user):
+        return _("A computer lent to you is overdue: bring it back to your association before applying again.")
+    if services.user_open_application(user) is not None:
+        return _("You already have an application in progress: follow it from your applications page.")
+    return ""
+
+
+@login_required
+def apply(request):
+    blocked = _blocking_reason(request.user)
+    if blocked:
+        return render(request, "rental/apply_blocked.html", {"reason": blocked}, status=200)
+    status = 200
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES)
+        if form_rate_limited(request, "rental-apply"):
+            form.add_error(None, _("Too many attempts from your connection: please try again in a few minutes."))
+            status = 429
+        elif form.is_valid():
+            try:
+                application = services.application_submit(applicant=request.user, **form.service_kwargs())
+            except ValidationError as exc:
+                _show_refusal(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Your application %(reference)s has been sent. We have e-mailed you a confirmation.")
+                    % {"reference": application.reference},
+                )
+                return redirect("rental:my_application", pk=application.pk)
+        if status == 200:
+            status = 400
+    else:
+        user = request.user
+        form = ApplicationForm(
+            initial={"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+        )
+    return render(
+        request,
+        "rental/apply.html",
+        {
+            "form": form,
+            "sections": _apply_sections(form),
+            "file_again": form.is_bound,
+            "amount": services.monthly_amount(),
+        },
+        status=status,
+    )
+
+
+def _apply_sections(form):
+    """The application form in sections: (title, bound fields, introduction)."""
+    section = [
+        (_("You"), ("first_name", "last_name", "email", "phone", "address", "postcode", "commune"), ""),
+        (
+            _("Your training"),
+            (
+                "programme",
+                "training_title",
+                "training_body",
+                "training_funder",
+                "training_starts_on",
+                "training_ends_on",
+            ),
+            _("Choose it in the list; if it is not there, describe it."),
+        ),
+        (_("Proof of enrolment"), ("proof",), ""),
+        (_("Your needs"), ("needs_webcam", "accessibility_needs", "pickup_association"), ""),
+        (
+            _("Data protection"),
+            ("privacy_accepted",),
+            _(
+                "Your application and your proof of enrolment are used only to handle your loan. They are seen by "
+                "you and by the rental officers of the network, stored outside the public website, and deleted "
+                "%(days)s days after a rejection or after the return of the computer. The register of devices "
+                "only keeps the category “trainee of a Région-funded training” and your département. You can "
+                "access, correct or delete your data by writing to the network."
+            )
+            % {"days": settings.RENTAL_RETENTION_DAYS},
+        ),
+    ]
+    return [(title, [form[name] for name in names], intro) for title, names, intro in section]
+
+
+@login_required
+@require_GET
+def my_applications(request):
+    applications = Application.objects.filter(applicant=request.user, purged_at__isnull=True).select_related(
+        "pickup_association", "device"
+    )
+    return render(request, "rental/my_applications.html", {"applications": applications})
+
+
+@login_required
+def my_application(request, pk):
+    application = _own_application(request, pk)
+    answer_form = None
+    status = 200
+    if application.status in services.ANSWERABLE:
+        answer_form = AnswerForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            if answer_form.is_valid():
+                try:
+                    services.application_answer(
+                        application=application,
+                        applicant=request.user,
+                        message=answer_form.cleaned_data["message"],
+                        proof=answer_form.cleaned_data["proof"],
+                    )
+                except ValidationError as exc:
+                    _show_refusal(answer_form, exc)
+                else:
+                    messages.success(request, _("Your answer has been sent to the rental officer."))
+                    return redirect("rental:my_application", pk=application.pk)
+            status = 400
+    elif request.method == "POST":
+        return HttpResponse(status=405)
+    return render(
+        request,
+        "rental/my_application.html",
+        {
+            "application": application,
+            "events": application.events.all(),
+            "agreement": getattr(application, "agreement", None),
+            "schedule": services.loan_schedule(application),
+            "payments": application.payments.all(),
+            "balance": services.balance(application),
+            "answer_form": answer_form,
+            "can_sign": application.status in services.SIGNABLE,
+            "can_set_up_payment": _can_set_up_payment(application),
+        },
+        status=status,
+    )
+
+
+def _can_set_up_payment(application) -> bool:
+    return (
+        stripe_api.enabled()
+        and application.status in (Application.Status.SIGNED, Application.Status.ACTIVE)
+        and not (application.stripe_subscription_id and application.subscription_cancelled_at is None)
+    )
+
+
+def _start_payment(request, application, form) -> bool:
+    """Set up the chosen payment (outside any transaction); False when Stripe refused (the form says why)."""
+    method = form.cleaned_data["method"]
+    if method == Application.PaymentMethod.COUNTER:
+        services.payment_method_set(application=application, method=method, actor=request.user)
+        return True
+    try:
+        stripe_billing.subscription_start(
+            application,
+            method=method,
+            card_token=form.cleaned_data.get("card_token", ""),
+            iban=form.cleaned_data.get("iban", ""),
+        )
+    except stripe_billing.SubscriptionFailed as exc:
+        form.add_error(None, str(exc))
+        return False
+    return True
+
+
+def _payment_context(application, form):
+    return {
+        "payment_fields": [form[name] for name in ("method", "iban") if name in form.fields],
+        "stripe_enabled": stripe_api.enabled(),
+        "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "stripe_js_url": settings.STRIPE_JS_URL,
+        "amount": application.monthly_amount,
+    }
+
+
+@login_required
+def sign(request, pk):
+    application = _own_application(request, pk)
+    if application.status not in services.SIGNABLE:
+        messages.info(request, _("This agreement cannot be signed now: see the application's status."))
+        return redirect("rental:my_application", pk=application.pk)
+    agreement = application.agreement
+    form = SignForm(request.POST or None, stripe_enabled=stripe_api.enabled())
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.agreement_sign(
+                    application=application,
+                    applicant=request.user,
+                    typed_name=form.cleaned_data["typed_name"],
+                    accepted=form.cleaned_data["accepted"],
+                    ip=client_ip(None, request) or None,
+                )
+            except ValidationError as exc:
+                _show_refusal(form, exc)
+            else:
+                application.refresh_from_db()
+                messages.success(request, _("Your agreement is signed. You can download it below."))
+                if not _start_payment(request, application, form):
+                    messages.error(request, " ".join(form.non_field_errors()))
+                    return redirect("rental:payment", pk=application.pk)
+                return redirect("rental:my_application", pk=application.pk)
+        status = 400
+    return render(
+        request,
+        "rental/sign.html",
+        {
+            "application": application,
+            "agreement": agreement,
+            "terms": agreement_terms(agreement),
+            "form": form,
+            "sign_fields": [form["typed_name"], form["accepted"]],
+            **_payment_context(application, form),
+        },
+        status=status,
+    )
+
+
+@login_required
+def payment(request, pk):
+    """Set up (or set up again) the monthly payment of a signed agreement."""
+    application = _own_application(request, pk)
+    if not _can_set_up_payment(application):
+        return redirect("rental:my_application", pk=application.pk)
+    form = PaymentForm(request.POST or None, stripe_enabled=True)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and _start_payment(request, application, form):
+            messages.success(request, _("Your monthly payment is set up."))
+            return redirect("rental:my_application", pk=application.pk)
+        status = 400
+    return render(
+        request,
+        "rental/payment.html",
+        {"application": application, "form": form, **_payment_context(application, form)},
+        status=status,
+    )
+
+
+def private_file_response(field_file, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def proof_download(request, pk):
+    application = _readable_application(request, pk)
+    if not application.proof:
+        raise Http404(_("No document."))
+    extension = application.proof.name.rsplit(".", 1)[-1].lower()
+    return private_file_response(
+        application.proof,
+        f"justificatif-{application.reference}.{extension}",
+        CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+
+
+@login_required
+@require_GET
+def agreement_download(request, pk):
+    application = _readable_application(request, pk)
+    agreement = getattr(application, "agreement", None)
+    if agreement is None:
+        raise Http404(_("No agreement yet."))
+    if agreement.signed_file:
+        return private_file_response(agreement.signed_file, f"contrat-{application.reference}.pdf", "application/pdf")
+    response = HttpResponse(agreement_pdf(agreement), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="contrat-{application.reference}-projet.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

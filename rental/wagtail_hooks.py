@@ -1,0 +1,88 @@
+"""The "Rental" menu of the Wagtail admin: applications, overdue loans, the rental pool, training programmes."""
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.utils.urlpatterns import decorate_urlpatterns
+
+from devices.admin_views import forbidden_as_403
+from rental import admin_views
+from rental.admin_views import MANAGE_PERMISSION
+from rental.models import TrainingProgramme
+
+
+class RentalMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(MANAGE_PERMISSION)
+
+
+class RentalSubmenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(MANAGE_PERMISSION)
+
+
+class ProgrammeViewSet(ModelViewSet):
+    """Training programmes that applicants choose from (staff add, edit and close them)."""
+
+    model = TrainingProgramme
+    name = "rental_programmes"
+    url_prefix = "location/formations"
+    icon = "calendar-alt"
+    menu_label = _("Training programmes")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = ["title", "training_body", "funder", "starts_on", "ends_on", "is_open"]
+    list_filter = ["is_open", "funder"]
+    search_fields = ["title", "training_body"]
+    search_backend_name = None
+    ordering = "-starts_on"
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("training_body"), FieldPanel("funder")]),
+        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+        FieldPanel("is_open"),
+    ]
+
+    def get_urlpatterns(self):
+        return decorate_urlpatterns(super().get_urlpatterns(), forbidden_as_403)
+
+    def get_permissions_to_register(self):
+        return Permission.objects.filter(content_type=ContentType.objects.get_for_model(self.model))
+
+
+programme_viewset = ProgrammeViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_programme_viewset():
+    return programme_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_rental_admin_urls():
+    views = [
+        path("location/demandes/", admin_views.queue, name="rental_admin_queue"),
+        path("location/demandes/<int:pk>/", admin_views.application_detail, name="rental_admin_application"),
+        path("location/demandes/<int:pk>/<slug:slug>/", admin_views.application_step, name="rental_admin_step"),
+        path("location/retards/", admin_views.overdue, name="rental_admin_overdue"),
+        path("location/parc/", admin_views.pool, name="rental_admin_pool"),
+    ]
+    return [path(p.pattern._route, forbidden_as_403(p.callback), name=p.name) for p in views]
+
+
+@hooks.register("register_admin_menu_item")
+def register_rental_menu():
+    items = [
+        RentalMenuItem(_("Applications"), reverse("rental_admin_queue"), icon_name="list-ul", order=10),
+        RentalMenuItem(_("Overdue loans"), reverse("rental_admin_overdue"), icon_name="warning", order=20),
+        RentalMenuItem(_("Rental pool"), reverse("rental_admin_pool"), icon_name="desktop", order=30),
+        RentalMenuItem(
+            _("Training programmes"), reverse("rental_programmes:index"), icon_name="calendar-alt", order=40
+        ),
+    ]
+    return RentalSubmenu(_("Rental"), Menu(items=items), icon_name="desktop", name="rental", order=310)

@@ -1,0 +1,230 @@
+"""Issue 4's journeys in Chromium: a buyer filters, pays by card (localstripe's Stripe.js stand-in) and gets
+the invoice, then withdraws; an organisation orders on invoice. axe-core on listing, product, basket and
+checkout pages."""
+
+from decimal import Decimal
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from oscar.core.loading import get_model
+from playwright.sync_api import expect
+
+from devices import services as device_services
+from devices.models import Association, Device, Donor, IntakeBatch
+from shop import services
+from shop.models import Organisation, Withdrawal
+from tests.browser.conftest import blocking_violations, format_violation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+Order = get_model("order", "Order")
+PASSWORD = "mot-de-passe-boutique-2026"
+
+
+def _device(batch, serial, category=Device.Category.LAPTOP):
+    device = device_services.device_register(
+        batch=batch, category=category, serial=serial, brand="Lenovo", model="ThinkPad T480"
+    )
+    device_services.device_test(device=device, actor=None, checklist={"écran": True, "clavier": True})
+    device_services.device_erase(device=device, actor=None, method="NIST SP 800-88 Purge")
+    device_services.device_grade(device=device, actor=None, grade="A")
+    return device
+
+
+@pytest.fixture
+def catalogue(base_data):
+    association = Association.objects.create(name="Déclic", slug="declic", city="Redon", department="35")
+    donor = Donor.objects.create(name="Région Bretagne", kind=Donor.Kind.LOCAL_AUTHORITY)
+    batch = IntakeBatch.objects.create(donor=donor, association=association)
+    laptop = services.listing_create(
+        category=Device.Category.LAPTOP,
+        title="Lenovo ThinkPad T480 – 16 Go – SSD 512 Go",
+        price=Decimal("289.00"),
+        brand="Lenovo",
+        model_name="ThinkPad T480",
+        cpu="Intel Core i5-8350U",
+        ram_gb=16,
+        storage_kind="ssd",
+        storage_gb=512,
+        screen_inches=Decimal("14.0"),
+        os="Linux Mint 22",
+        keyboard="azerty_fr",
+        grade="A",
+    )
+    screen = services.listing_create(
+        category=Device.Category.SCREEN,
+        title="Écran Dell 22 pouces",
+        price=Decimal("59.00"),
+        brand="Dell",
+        model_name="P2217",
+        grade="A",
+    )
+    for index in range(3):
+        services.listing_add_device(product=laptop.product, device=_device(batch, f"T480-{index}"), actor=None)
+    services.listing_add_device(
+        product=screen.product, device=_device(batch, "P2217-1", Device.Category.SCREEN), actor=None
+    )
+    return {"laptop": laptop.product, "association": association}
+
+
+def _user(email):
+    user = get_user_model().objects.create_user(email=email, password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def _login(page, base_url, email):
+    page.goto(f"{base_url}/compte/login/")
+    form = page.locator("main form").filter(has=page.locator("input[name=password]"))
+    form.locator("input[name=login]").fill(email)
+    form.locator("input[name=password]").fill(PASSWORD)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").last.click()
+
+
+def _add_laptop_from_the_catalogue(page, live_url, violations):
+    violations += blocking_violations(page, f"{live_url}/boutique/catalogue/")
+    page.get_by_label("Portable", exact=False).first.check()
+    page.locator("form.filters button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert "categorie=" in page.url or "category=" in page.url or "?" in page.url
+    page.get_by_role("link", name="Lenovo ThinkPad T480 – 16 Go – SSD 512 Go").first.click()
+    page.wait_for_load_state()
+    product_url = page.url
+    violations += blocking_violations(page, product_url)
+    page.locator(
+        "#add_to_basket_form button[type=submit], form[action*='basket/add'] button[type=submit]"
+    ).first.click()
+    page.wait_for_load_state()
+    violations += blocking_violations(page, f"{live_url}/boutique/basket/")
+    page.locator("a[href='/boutique/checkout/']").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/boutique/checkout/")
+    violations += _axe_here(page)
+
+
+def _axe_here(page, exclude=None):
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"exclude": [[selector] for selector in exclude]} if exclude else None
+    results = Axe().run(page, context=options) if options else Axe().run(page)
+    return [
+        format_violation(page.url, v) for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_buyer_pays_by_card_gets_the_invoice_then_withdraws(page, live_server, catalogue, stripe_live):
+    violations = []
+    live_url = live_server.url
+    _add_laptop_from_the_catalogue(page, live_url, violations)
+
+    page.get_by_label("Courriel").fill("anne.legoff@example.org")
+    page.get_by_label("Retrait à l'association (gratuit)").check()
+    page.get_by_label("Déclic").check()
+    page.get_by_label("Prénom").fill("Anne")
+    page.locator("#id_last_name").fill("Le Goff")
+    page.get_by_label("Carte bancaire").check()
+    page.get_by_label("J'ai lu et j'accepte", exact=False).check()
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/boutique/checkout/paiement/")
+    # The card widget is Stripe's (here localstripe's stand-in), outside our markup.
+    violations += _axe_here(page, exclude=["#card-element"])
+
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill("4242424242424242")
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("34")
+    card.locator("input[placeholder=cvc]").fill("123")
+    with page.expect_navigation(url="**/boutique/commandes/**"):
+        page.locator("#pay-button").click()
+
+    order = Order.objects.get()
+    assert order.status == "Payée"
+    main = page.locator("main").inner_text()
+    assert "paiement est confirmé" in main.lower() or "Payée" in main
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger la facture", exact=False).click()
+    download = download_info.value
+    assert download.suggested_filename == f"facture-{order.invoice.number}.pdf"
+    with open(download.path(), "rb") as handle:
+        assert handle.read(4) == b"%PDF"
+
+    page.get_by_role("link", name="Se rétracter").click()
+    page.wait_for_load_state()
+    violations += _axe_here(page)
+    page.get_by_label("Je me rétracte", exact=False).check()
+    page.get_by_role("button", name="Confirmer ma rétractation").click()
+    page.wait_for_load_state()
+    assert Withdrawal.objects.filter(order=order).exists()
+    assert "rétract" in page.locator("main").inner_text().lower()
+
+    assert not violations, "\n".join(violations)
+
+
+def test_declined_card_shows_a_clear_message_and_keeps_the_basket(page, live_server, catalogue, stripe_live):
+    violations = []
+    live_url = live_server.url
+    _add_laptop_from_the_catalogue(page, live_url, violations)
+    page.get_by_label("Courriel").fill("refus@example.org")
+    page.get_by_label("Livraison à domicile", exact=False).check()
+    page.get_by_label("Prénom").fill("Yann")
+    page.locator("#id_last_name").fill("Kervella")
+    page.locator("#id_line1").fill("4 rue de Brest")
+    page.get_by_label("Code postal").fill("29200")
+    page.get_by_label("Ville").fill("Brest")
+    page.get_by_label("Carte bancaire").check()
+    page.get_by_label("J'ai lu et j'accepte", exact=False).check()
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_load_state()
+    card = page.locator("#card-element")
+    card.locator("input[placeholder=number]").fill("4000000000000002")
+    card.locator("input[placeholder=exp_month]").fill("12")
+    card.locator("input[placeholder=exp_year]").fill("34")
+    card.locator("input[placeholder=cvc]").fill("123")
+    page.locator("#pay-button").click()
+    expect(page.locator("#card-errors")).to_contain_text("refusée")
+    assert not Order.objects.exists()
+    page.goto(f"{live_url}/boutique/basket/")
+    assert "ThinkPad T480" in page.locator("main").inner_text()
+
+
+def test_organisation_orders_on_invoice(page, live_server, catalogue):
+    buyer = _user("achats@ccas-redon.example")
+    organisation = Organisation.objects.create(
+        name="CCAS de Redon",
+        kind=Organisation.Kind.CCAS,
+        siret="26350000100015",
+        billing_line1="Place Saint-Sauveur",
+        billing_postcode="35600",
+        billing_city="Redon",
+        billing_email="compta@ccas-redon.example",
+        public_buyer=True,
+        verified_at=timezone.now(),
+    )
+    organisation.members.add(buyer)
+    live_url = live_server.url
+    _login(page, live_url, buyer.email)
+    violations = []
+    _add_laptop_from_the_catalogue(page, live_url, violations)
+    assert "CCAS de Redon" in page.locator("main").inner_text()
+    page.get_by_label("Livraison à domicile", exact=False).check()
+    page.get_by_label("Prénom").fill("Morgane")
+    page.locator("#id_last_name").fill("Riou")
+    page.locator("#id_line1").fill("Place Saint-Sauveur")
+    page.get_by_label("Code postal").fill("35600")
+    page.get_by_label("Ville").fill("Redon")
+    page.get_by_label("Mandat administratif").check()
+    page.get_by_label("Numéro de bon de commande").fill("BC-2026-031")
+    page.get_by_label("Code service", exact=False).fill("CCAS-INFO")
+    page.get_by_label("J'ai lu et j'accepte", exact=False).check()
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url("**/boutique/commandes/**")
+    order = Order.objects.get()
+    assert order.status == "En attente de paiement"
+    assert order.checkout.purchase_order == "BC-2026-031"
+    assert "BC-2026-031" in page.locator("main").inner_text()
+    violations += _axe_here(page)
+    assert not violations, "\n".join(violations)

@@ -1,0 +1,159 @@
+"""Monthly payment by Stripe subscription, against a real localstripe on loopback: created at signing, invoice
+webhooks recorded once each (even replayed), failures notified, charges stopped at the return.
+
+Transactional: Stripe is never called inside a transaction, and e-mails leave after the commit, as in production.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from payments import stripe_api
+from payments.models import StripeEvent
+from rental import services, stripe_billing
+from rental.models import Application, Payment, StripePlan
+from tests.rental.conftest import S, ensure_rental_group
+from tests.stripe_server import event_payload, post_webhook
+
+VISA = "4242424242424242"
+DECLINED_ON_CHARGE = "4000000000000341"
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("base_data")]
+
+
+@pytest.fixture(autouse=True)
+def _rental_group(base_data):
+    ensure_rental_group()
+
+
+def card_token(number=VISA) -> str:
+    token = stripe_api.client().v1.tokens.create(
+        params={"card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"}}
+    )
+    return token["id"]
+
+
+def sign(client, application, **payment):
+    client.force_login(application.applicant)
+    data = {"typed_name": application.full_name, "accepted": "on", **payment}
+    return client.post(f"/location/mes-demandes/{application.pk}/signer/", data)
+
+
+def invoices_of(subscription_id):
+    return stripe_api.client().v1.invoices.list(params={"subscription": subscription_id})["data"]
+
+
+def test_signing_with_a_card_starts_a_monthly_subscription_on_one_plan(client, stripe_live, application_in, settings):
+    settings.RENTAL_MONTHLY_AMOUNT = "5"
+    first = application_in(S.APPROVED)
+    response = sign(client, first, method="card", card_token=card_token())
+    assert response.status_code == 302 and response.url == f"/location/mes-demandes/{first.pk}/"
+    first.refresh_from_db()
+    assert first.status == S.SIGNED and first.payment_method == Application.PaymentMethod.CARD
+    subscription = stripe_api.client().v1.subscriptions.retrieve(first.stripe_subscription_id)
+    assert subscription["status"] == "active"
+    plan = subscription["items"]["data"][0]["plan"]
+    assert (plan["amount"], plan["currency"], plan["interval"]) == (500, "eur", "month")
+    assert subscription["metadata"]["rental_application"] == str(first.pk)
+    assert [invoice["status"] for invoice in invoices_of(first.stripe_subscription_id)] == ["paid"]
+
+    second = application_in(S.APPROVED, email="deuxieme@exemple.bzh")
+    sign(Client(), second, method="card", card_token=card_token())
+    second.refresh_from_db()
+    assert StripePlan.objects.count() == 1  # the Product and Plan are created once and kept
+    assert (
+        stripe_api.client().v1.subscriptions.retrieve(second.stripe_subscription_id)["items"]["data"][0]["plan"]["id"]
+        == StripePlan.objects.get().plan_id
+    )
+
+
+def test_sepa_direct_debit_subscription(client, stripe_live, application_in):
+    application = application_in(S.APPROVED)
+    response = sign(client, application, method="sepa_debit", iban="FR14 2004 1010 0505 0001 3M02 606")
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.payment_method == Application.PaymentMethod.SEPA and application.stripe_subscription_id
+
+
+def test_a_refused_card_keeps_the_signature_and_offers_another_way(client, stripe_live, application_in):
+    application = application_in(S.APPROVED)
+    response = sign(client, application, method="card", card_token=card_token(DECLINED_ON_CHARGE))
+    assert response.status_code == 302 and response.url == f"/location/mes-demandes/{application.pk}/paiement/"
+    application.refresh_from_db()
+    assert application.status == S.SIGNED and application.stripe_subscription_id == ""
+    subscriptions = stripe_api.client().v1.subscriptions.list()["data"]
+    assert all(s["status"] == "canceled" for s in subscriptions)  # nothing left running in Stripe
+    page = client.get(response.url)
+    assert page.status_code == 200
+    client.post(response.url, {"method": "counter"})
+    application.refresh_from_db()
+    assert application.payment_method == Application.PaymentMethod.COUNTER
+
+
+def test_invoice_paid_events_are_recorded_once_even_replayed(client, stripe_live, application_in, mailoutbox):
+    application = application_in(S.APPROVED)
+    sign(client, application, method="card", card_token=card_token())
+    application.refresh_from_db()
+    invoice = invoices_of(application.stripe_subscription_id)[0].to_dict()
+    succeeded = event_payload("invoice.payment_succeeded", invoice, event_id="evt_rental_succeeded")
+    paid = event_payload("invoice.paid", invoice, event_id="evt_rental_paid")
+    for payload in (succeeded, succeeded, paid, paid, succeeded):
+        assert post_webhook(Client(), payload).status_code == 200
+    payment = Payment.objects.get()
+    assert (payment.status, payment.amount) == (Payment.Status.PAID, Decimal("5.00"))
+    assert payment.stripe_invoice_id == invoice["id"]
+    assert payment.method == Application.PaymentMethod.CARD
+    assert StripeEvent.objects.filter(event_id__in=["evt_rental_succeeded", "evt_rental_paid"]).count() == 2
+    assert services.paid_total(application) == Decimal("5.00")
+
+
+def test_a_failed_payment_notifies_trainee_and_staff_once(client, stripe_live, application_in, mailoutbox, settings):
+    application = application_in(S.ACTIVE)
+    stripe = stripe_api.client()
+    # A subscription whose invoice the bank refuses (the card fails on charge), as a later month would.
+    customer = stripe.v1.customers.create(params={"source": card_token(DECLINED_ON_CHARGE)})
+    plan_id = stripe_billing.plan_ensure(Decimal("5.00"))
+    subscription = stripe.v1.subscriptions.create(params={"customer": customer["id"], "items": [{"plan": plan_id}]})
+    services.payment_method_set(
+        application=application, method="card", customer_id=customer["id"], subscription_id=subscription["id"]
+    )
+    invoice = invoices_of(subscription["id"])[0].to_dict()
+    assert invoice["status"] != "paid"
+    mailoutbox.clear()
+    failed = event_payload("invoice.payment_failed", invoice, event_id="evt_rental_failed")
+    for _replay in range(3):
+        assert post_webhook(Client(), failed).status_code == 200
+    payment = Payment.objects.get()
+    assert (payment.status, payment.amount) == (Payment.Status.FAILED, Decimal("5.00"))
+    trainee_mail = [m for m in mailoutbox if application.email in m.to]
+    staff_mail = [m for m in mailoutbox if settings.STAFF_NOTIFICATION_EMAILS[0] in m.to]
+    assert len(trainee_mail) == 1 and len(staff_mail) == 1
+    assert "5,00" in trainee_mail[0].body
+    # The bank accepts a retry later: the same invoice becomes paid; a late "failed" never undoes it.
+    paid_invoice = {**invoice, "status": "paid", "amount_paid": invoice["amount_due"]}
+    post_webhook(Client(), event_payload("invoice.paid", paid_invoice, event_id="evt_rental_retry_paid"))
+    post_webhook(Client(), event_payload("invoice.payment_failed", invoice, event_id="evt_rental_late_failed"))
+    assert Payment.objects.get().status == Payment.Status.PAID
+
+
+def test_charges_stop_at_the_return(client, stripe_live, application_in, officer):
+    application = application_in(S.APPROVED)
+    sign(client, application, method="card", card_token=card_token())
+    services.loan_pickup(application=application, actor=officer)
+    services.loan_return(application=application, actor=officer, condition="Bon état")
+    application.refresh_from_db()
+    assert application.subscription_cancelled_at is not None
+    assert stripe_api.client().v1.subscriptions.retrieve(application.stripe_subscription_id)["status"] == "canceled"
+    assert len(services.loan_schedule(application)) == 1
+    assert stripe_billing.subscription_cancel(application) is True  # idempotent
+
+
+def test_stripe_is_never_called_inside_a_transaction(stripe_live, application_in):
+    application = application_in(S.SIGNED)
+    with transaction.atomic():
+        with pytest.raises(RuntimeError):
+            stripe_billing.plan_ensure(Decimal("5.00"))
+        with pytest.raises(RuntimeError):
+            stripe_billing.subscription_start(application, method="card", card_token="tok_x")
