@@ -198,7 +198,11 @@ def _addresses(checkout: Checkout):
 def order_place(checkout: Checkout, *, status: str) -> Checkout:
     """Place the checkout's order once; refuses (CheckoutRefused) if the basket changed or stock ran out."""
     with transaction.atomic():
-        checkout = Checkout.objects.select_for_update().select_related("basket", "pickup_partner").get(pk=checkout.pk)
+        checkout = (
+            Checkout.objects.select_for_update(of=("self",))
+            .select_related("basket", "pickup_partner")
+            .get(pk=checkout.pk)
+        )
         if checkout.order_id:
             return checkout
         if checkout.state == Checkout.State.CANCELLED:
@@ -241,7 +245,7 @@ def order_mark_paid(checkout: Checkout, *, reference: str = "", actor=None) -> C
     from shop.invoices import invoice_issue
 
     with transaction.atomic():
-        checkout = Checkout.objects.select_for_update().select_related("order").get(pk=checkout.pk)
+        checkout = Checkout.objects.select_for_update(of=("self",)).select_related("order").get(pk=checkout.pk)
         if checkout.state != Checkout.State.PLACED:
             return checkout
         order = checkout.order
