@@ -32,7 +32,32 @@ def news():
     return _first_live("content.NewsPage")
 
 
-LOOKUPS = {"story": story, "news": news}
+def product():
+    """Product page of the benchmark catalogue (bench/shop_catalogue.py): its first laptop in stock at two
+    workshops or more, as buyers reach it (Oscar's `/boutique/catalogue/<slug>_<pk>/`)."""
+    from django.db.models import Count, Q
+    from shop_catalogue import BATCH_PREFIX
+
+    from shop.models import Listing
+
+    listing = (
+        Listing.objects.filter(
+            category="laptop",
+            product__is_public=True,
+            product__listed_devices__device__batch__reference__startswith=BATCH_PREFIX,
+        )
+        .annotate(
+            workshops=Count("product__stockrecords", filter=Q(product__stockrecords__num_in_stock__gt=0), distinct=True)
+        )
+        .filter(workshops__gte=2)
+        .order_by("pk")
+        .select_related("product")
+        .first()
+    )
+    return listing.product.get_absolute_url() if listing else None
+
+
+LOOKUPS = {"story": story, "news": news, "product": product}
 
 
 def main(names):

@@ -22,6 +22,7 @@ from devices import forms, imports, services
 from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch
 from devices.pdf import label_sheet_pdf
 from devices.views import passport_url, private_file_response
+from reemploi.permissions import permission_required_403
 
 OPERATE_PERMISSION = "devices.operate_device"
 Status = Device.Status
@@ -44,14 +45,7 @@ INVENTORY_COLUMNS = [
 ERASURE_REPORT_COLUMNS = ["serial", "asset_tag", "method", "tool", "result", "date", "operator"]
 
 
-def operator_required(view_func):
-    @wraps(view_func)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_perm(OPERATE_PERMISSION):
-            raise PermissionDenied
-        return view_func(request, *args, **kwargs)
-
-    return wrapped
+operator_required = permission_required_403(OPERATE_PERMISSION)
 
 
 def forbidden_as_403(view_func):

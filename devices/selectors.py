@@ -83,12 +83,33 @@ def device_for_passport(asset_tag: str) -> Device | None:
     return Device.objects.select_related("batch__donor", "association").filter(asset_tag=asset_tag).first()
 
 
+# The passport's "second lives": outcomes and returns, told by category and territory only.
+LIFE_KINDS = (*DeviceEvent.OUTCOMES, DeviceEvent.Kind.RETURNED, DeviceEvent.Kind.RECYCLED, DeviceEvent.Kind.HARVESTED)
+
+
+def _department_of(territory: str) -> str:
+    """The département of a territory code: a commune (INSEE code) is too precise for a public page."""
+    return territory[:3] if territory.startswith("97") else territory[:2]
+
+
 def passport_events(device: Device) -> dict:
-    """What the passport shows of the log: the last successful erasure and the last test."""
-    events = list(device.events.filter(kind__in=[DeviceEvent.Kind.ERASED, DeviceEvent.Kind.TESTED]).order_by("pk"))
-    erasure = next((e for e in reversed(events) if e.erasure_succeeded), None)
+    """What the passport shows of the log: the last successful erasure, the last test and the second lives."""
+    kinds = [DeviceEvent.Kind.ERASED, DeviceEvent.Kind.TESTED, *LIFE_KINDS]
+    events = list(device.events.filter(kind__in=kinds).order_by("occurred_at", "pk"))
+    erasure = next((e for e in reversed(events) if e.kind == DeviceEvent.Kind.ERASED and e.erasure_succeeded), None)
     test = next((e for e in reversed(events) if e.kind == DeviceEvent.Kind.TESTED), None)
-    return {"erasure": erasure, "test": test}
+    categories = dict(BeneficiaryCategory.choices)
+    lives = [
+        {
+            "kind": event.get_kind_display(),
+            "month": event.occurred_at,
+            "beneficiary": categories.get((event.data or {}).get("beneficiary_category", ""), ""),
+            "territory": _department_of((event.data or {}).get("territory", "")),
+        }
+        for event in events
+        if event.kind in LIFE_KINDS
+    ]
+    return {"erasure": erasure, "test": test, "lives": lives}
 
 
 def impact_figures() -> dict:

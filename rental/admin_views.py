@@ -2,8 +2,6 @@
 loans, the rental pool. Every view requires `rental.manage_rentals` (group "Rental"); `rental.services` acts.
 """
 
-from functools import wraps
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,20 +11,14 @@ from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
 from devices.models import Device
+from reemploi.permissions import permission_required_403
 from rental import forms, selectors, services
 from rental.models import Application
 
 MANAGE_PERMISSION = "rental.manage_rentals"
 
 
-def officer_required(view_func):
-    @wraps(view_func)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_perm(MANAGE_PERMISSION):
-            raise PermissionDenied
-        return view_func(request, *args, **kwargs)
-
-    return wrapped
+officer_required = permission_required_403(MANAGE_PERMISSION)
 
 
 # Each step: (slug, label, form class, allowed statuses, service call taking (application, actor, data)).

@@ -3,9 +3,6 @@
 Every view requires `shop.manage_orders` (group "Shop"); the work is done by `shop.after_sale`.
 """
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +11,7 @@ from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 from wagtail.admin import messages
 
+from reemploi.permissions import permission_required_403
 from shop import after_sale
 from shop.models import ListedDevice, OrderStatus, Organisation, Quote, Withdrawal
 
@@ -23,14 +21,7 @@ Line = get_model("order", "Line")
 MANAGE_PERMISSION = "shop.manage_orders"
 
 
-def manager_required(view_func):
-    @wraps(view_func)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_perm(MANAGE_PERMISSION):
-            raise PermissionDenied
-        return view_func(request, *args, **kwargs)
-
-    return wrapped
+manager_required = permission_required_403(MANAGE_PERMISSION)
 
 
 def _refusal_message(refusal) -> str:

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from devices.demo import DEMO_PASSWORD
-from devices.models import Device, DeviceEvent
+from devices.models import BeneficiaryCategory, Device, DeviceEvent
 from rental.demo import OFFICER_EMAIL
 from rental.models import Application
 from tests.browser.conftest import blocking_violations, login
@@ -145,6 +145,10 @@ def test_trainee_borrows_and_returns_a_computer(page, browser, live_server, demo
     assert french(Device.Status.IN_WORKSHOP.label) in text
     assert french(gettext_lazy("The device has come back since: it will be erased again before its next use.")) in text
     assert device.events.filter(kind=DeviceEvent.Kind.RETURNED).exists()
+    # Its second lives: rented (by a Région trainee, département only), then returned.
+    lives = passport.locator("section").filter(has=passport.locator("#lives-title")).inner_text()
+    assert french(DeviceEvent.Kind.RENTED.label) in lives and french(DeviceEvent.Kind.RETURNED.label) in lives
+    assert french(BeneficiaryCategory.REGION_TRAINEE.label) in lives
     for personal in ("Armelle", "Kerjean", TRAINEE, "06 98 76 54 32", "Hortensias", application.reference):
         assert personal not in passport.content()
     officer_context.close()

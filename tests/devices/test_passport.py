@@ -172,3 +172,16 @@ def test_a_returned_device_says_it_will_be_erased_again(client, device_in, techn
     html = _page(client, device.asset_tag)
     assert "NIST SP 800-88 Purge" in html  # the earlier erasure stays in the history
     assert notice in html
+
+
+def test_passport_tells_the_second_lives_by_category_and_department(client, ready):
+    device = ready()
+    services.device_reserve_for_rental(device=device, actor=None)
+    services.device_rent(device=device, actor=None, territory="29019", reference="AGREEMENT-12")
+    services.device_return(device=device, actor=None, condition="bon état")
+
+    content = client.get(f"/appareil/{device.asset_tag}/").content.decode()
+
+    lives = content.split('id="lives-title"', 1)[1].split("</section>", 1)[0]
+    assert lives.count("<li>") == 2
+    assert "29" in lives and "29019" not in lives and "AGREEMENT" not in lives
