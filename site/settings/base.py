@@ -408,5 +408,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One line per task run is noise (inline tasks on the embedded defaults print them all).
+        "celery.app.trace": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
 }
