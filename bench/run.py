@@ -158,6 +158,11 @@ def shop_catalogue(env, products, build):
     else:
         out = run_step("shop catalogue (as it is)", cmd + ["--status"], env)
     summary = json.loads(out.strip().splitlines()[-1])
+    print(
+        f"  catalogue: {summary['products']:,} products ({summary['available_products']:,} available), "
+        f"{summary['devices_listed']:,} devices listed, {summary['stock_records']:,} stock records "
+        f"at {summary['workshops']} workshops"
+    )
     if summary["bench_products"] != products:
         print(
             f"  WARNING: the benchmark catalogue has {summary['bench_products']:,} products, not {products:,}: "

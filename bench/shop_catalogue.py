@@ -9,12 +9,13 @@ Products: `shop.services.listing_create`, one per model + configuration + system
 of a refurbisher's shop (mostly business laptops and desktops, 8 or 16 GB, SSDs, grade B first; a few
 screens and tablets), prices from the model, configuration and grade.
 
-Stock: as the platform does it, from registry devices, but in bulk — `listing_add_device` takes about 20
-queries a device. Each device is bulk-created already listed, with the event log the registry services
-would have written (received, tested, system installed, erased, graded, listed); its `ListedDevice` row is
-bulk-created too; then `shop.services.stock_sync` sets each (product, workshop) stock record, exactly as
-after `listing_add_device`. Most products have 1 to 3 devices spread over the member associations; about
-one in twenty has had its only device withdrawn from sale and donated (stock record at 0, not shown).
+Stock: as the platform does it, from registry devices, but in bulk — `listing_add_device` takes some 35
+queries (savepoints included) and 7-9 ms a device, and the registry steps before it as many again. Each
+device is bulk-created already listed, with the event log the registry services would have written
+(received, tested, system installed, erased, graded, listed); its `ListedDevice` row is bulk-created too;
+then `shop.services.stock_sync` sets each (product, workshop) stock record, exactly as after
+`listing_add_device`. Most products have 1 to 3 devices spread over the member associations; about one in
+twenty has had its only device withdrawn from sale and donated (stock record at 0, not shown).
 
 Built once, in one transaction; later runs find the benchmark batches and only print the summary (delete
 the database, `run.py --fresh-db`, to rebuild). The last line printed is a JSON summary.
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BATCH_PREFIX = "BENCH-BOUTIQUE-"
 DONOR = "Collectivités bretonnes (catalogue de mesure)"
 FIRST_TAG = 5_000_000
+RECEIVED = datetime(2026, 6, 2, 9, 0)  # the batches' reception; devices are listed over the next 3 months
 SEED = 2026
 
 # --- What the catalogue is made of ------------------------------------------------------------------
@@ -207,16 +209,17 @@ def tags(first, taken):
             yield tag
 
 
-def history(device, association, at, *, listing: str, withdrawn: bool) -> list:
-    """The events the registry services record for a device from its reception to its listing (and, when
-    `withdrawn`, its withdrawal from sale and donation), not saved."""
+def history(device, association, at, *, queued_days: int, listing: str, withdrawn: bool) -> list:
+    """The events the registry services record for a device from its reception (`at`), then after
+    `queued_days` in the workshop's queue, to its listing (and, when `withdrawn`, its withdrawal from sale
+    and donation), not saved."""
     from devices.models import Device, DeviceEvent
 
     K, S = DeviceEvent.Kind, Device.Status
     steps = [
         (0, K.RECEIVED, S.RECEIVED, {"batch": device.batch_id}, ""),
         (
-            4,
+            24 * queued_days + 4,
             K.TESTED,
             S.IN_WORKSHOP,
             {"checklist": dict.fromkeys(CHECKLIST[device.category], True), "passed": True},
@@ -276,6 +279,7 @@ def build(products: int):
         donor, _created = Donor.objects.get_or_create(name=DONOR, defaults={"kind": Donor.Kind.LOCAL_AUTHORITY})
         batches = {
             a.pk: IntakeBatch.objects.create(
+                received_on=RECEIVED.date(),
                 donor=donor,
                 association=a,
                 reference=f"{BATCH_PREFIX}{a.slug}",
@@ -298,7 +302,7 @@ def build(products: int):
         # Devices already listed (or withdrawn and donated), with the event log of the registry services.
         taken = set(Device.objects.values_list("asset_tag", flat=True))
         next_tag = tags(FIRST_TAG, taken)
-        start = timezone.make_aware(datetime(2026, 9, 1, 9, 0))
+        start = timezone.make_aware(RECEIVED)
         devices, events, listed, pairs = [], [], [], set()
         for number, listing in enumerate(listings):
             units = weighted(rng, UNITS)
@@ -329,8 +333,15 @@ def build(products: int):
                 if withdrawn:
                     device.outcome_category = BeneficiaryCategory.YOUTH_MISSION_LOCALE
                     device.outcome_territory, device.outcome_department = "35236", "35"  # Redon
-                received = start + timedelta(days=rng.randrange(80), minutes=rng.randrange(600))
-                log = history(device, association, received, listing=listing.product.title, withdrawn=withdrawn)
+                received = start + timedelta(minutes=rng.randrange(480))
+                log = history(
+                    device,
+                    association,
+                    received,
+                    queued_days=rng.randrange(90),
+                    listing=listing.product.title,
+                    withdrawn=withdrawn,
+                )
                 if withdrawn:
                     device.outcome_at = log[-1].occurred_at
                 else:
@@ -392,7 +403,13 @@ def main():
     import django
 
     django.setup()
+    from django.db import connection
+
     from devices.models import IntakeBatch
+
+    database = Path(str(connection.settings_dict["NAME"])).resolve()
+    if database.parent != ROOT / "var" / "bench":
+        sys.exit(f"Refusing to build a benchmark catalogue in {database}: run it through bench/run.py.")
 
     if not args.status:
         existing = summary()["bench_products"]

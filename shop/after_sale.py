@@ -21,6 +21,7 @@ from devices.models import BeneficiaryCategory, Device, private_storage_of_setti
 from devices.tags import asset_tag_normalize
 from payments import stripe_api
 from shop import checkout_services
+from shop.catalogue import catalogue_changed
 from shop.documents import quote_pdf
 from shop.models import Checkout, ListedDevice, OrderStatus, Organisation, Quote, QuoteLine, Withdrawal
 from shop.services import stock_sync
@@ -122,6 +123,7 @@ def order_bind_device(*, line, asset_tag: str, actor) -> ListedDevice:
     stock = stock_sync(product=listed.product, partner=listed.partner)
     # The unit allocated at checkout is now consumed (num_in_stock already counts one device less).
     StockRecord.objects.filter(pk=stock.pk, num_allocated__gte=1).update(num_allocated=F("num_allocated") - 1)
+    catalogue_changed()
     return listed
 
 
@@ -221,6 +223,7 @@ def withdrawal_refund(*, withdrawal: Withdrawal, actor) -> Withdrawal:
 
 def _release_stock_of_withdrawn(order, actor) -> None:
     """Units never handed over go back on sale; devices handed over come back through the workshop."""
+    catalogue_changed()
     for line in order.lines.select_related("stockrecord"):
         bound = list(ListedDevice.objects.filter(order_line=line).select_related("device"))
         unbound = line.quantity - len(bound)
@@ -253,6 +256,7 @@ def order_cancel(*, order, actor) -> None:
             )
     order.set_status(OrderStatus.CANCELLED)
     Checkout.objects.filter(order=order).update(state=Checkout.State.CANCELLED)
+    catalogue_changed()
 
 
 # --- Organisations ---------------------------------------------------------------------------------------

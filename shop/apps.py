@@ -7,4 +7,12 @@ class ShopConfig(AppConfig):
     verbose_name = _("Shop")
 
     def ready(self):
+        from oscar.apps.analytics import receivers as oscar_analytics
+        from oscar.core.loading import get_class
+
         from . import signals, webhooks  # noqa: F401
+
+        # Oscar counts every product view with a database write and keeps each signed-in visitor's viewing
+        # history. Neither is used here, and the history is personal data we have no reason to keep.
+        product_viewed = get_class("catalogue.signals", "product_viewed")
+        product_viewed.disconnect(oscar_analytics.receive_product_view)

@@ -2,16 +2,22 @@
 
 Why not Oscar's Haystack browse: its default backend lists no products, and a search server would be one
 more service to run and keep in step with stock. Listings keep their facts in indexed columns (see
-`shop.models.Listing`), so each filter and each facet count is one SQL query on SQLite as on PostgreSQL,
-right the moment stock changes; on PostgreSQL the text search uses its French full-text search.
+`shop.models.Listing`), so the filters and facet counts take a few SQL queries on SQLite as on PostgreSQL
+(one per facet with a value chosen, one for all the others, one for the pickup places), right the moment
+stock changes; on PostgreSQL the text search uses its French full-text search.
 """
 
+import hashlib
+import secrets
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -34,6 +40,37 @@ SORT_LABELS = {
     "recent": _("Newest"),
 }
 PER_PAGE = 24
+# The listing page's shared part is cached per query under a version that every catalogue change replaces.
+CATALOGUE_VERSION_KEY = "shop:catalogue-version"
+CATALOGUE_CACHE_SECONDS = 600
+
+
+def catalogue_version() -> str:
+    version = cache.get(CATALOGUE_VERSION_KEY)
+    if version is None:
+        cache.add(CATALOGUE_VERSION_KEY, secrets.token_hex(8), None)
+        version = cache.get(CATALOGUE_VERSION_KEY)
+    return version
+
+
+def _new_catalogue_version() -> None:
+    cache.set(CATALOGUE_VERSION_KEY, secrets.token_hex(8), None)
+
+
+def catalogue_changed() -> None:
+    """Stock, a listing or a product changed: cached listing pages are no longer used.
+
+    The version changes at once and again after the commit, so that a page computed by another request
+    between the two (still seeing the old data) is not served afterwards.
+    """
+    _new_catalogue_version()
+    transaction.on_commit(_new_catalogue_version)
+
+
+def catalogue_cache_key(params) -> str:
+    query = "&".join(f"{key}={value}" for key, values in sorted(params.lists()) for value in sorted(values))
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    return f"shop:catalogue:{catalogue_version()}:{get_language()}:{digest}"
 
 
 @dataclass
@@ -53,6 +90,7 @@ FACETS = [
     ("systeme", _("Operating system"), "os"),
     ("retrait", _("Pickup at"), "pickup"),
 ]
+FREE_TEXT_FACETS = ("os",)
 
 
 def _available_at(workshop_slugs=None):
@@ -91,6 +129,7 @@ class Browse:
     sort: str
     price_min: Decimal | None
     price_max: Decimal | None
+    count: int | None = None  # number of listings found, when the facet counts gave it
 
 
 def browse(params) -> Browse:
@@ -123,6 +162,22 @@ def browse(params) -> Browse:
         pickup = selected["retrait"] if skip != "retrait" else []
         return queryset.filter(_available_at(pickup))
 
+    # The facets with no value chosen all count the listings that every filter selects: one query counts
+    # them together, grouped by all those facets at once; its groups add up to the number of listings found.
+    # Values are shown in the database's order: numbers and codes sort alike everywhere, and the one free
+    # text (the system) leads the query's ORDER BY so that it keeps the database's collation.
+    shared = [field_name for param, _label, field_name in FACETS if field_name != "pickup" and not selected[param]]
+    shared_counts = {field_name: Counter() for field_name in shared}
+    found = None
+    if shared:
+        found = 0
+        grouped = apply(base).values_list(*shared).annotate(n=Count("pk"))
+        for *values, n in grouped.order_by(*[f for f in shared if f in FREE_TEXT_FACETS]):
+            found += n
+            for field_name, value in zip(shared, values, strict=True):
+                if value is not None and value != "":
+                    shared_counts[field_name][value] += n
+
     facets = []
     labels = {
         "category": dict(Device.Category.choices),
@@ -145,15 +200,29 @@ def browse(params) -> Browse:
             for slug, name, count in rows:
                 facet.values.append((slug, name, count, slug in selected[param]))
         else:
-            rows = (
-                apply(base, skip=param).exclude(**{f"{field_name}__isnull": True}).exclude(**{field_name: ""})
-                if field_name in ("category", "grade", "os")
-                else apply(base, skip=param).exclude(**{f"{field_name}__isnull": True})
-            )
-            for value, count in rows.values_list(field_name).annotate(n=Count("pk")).order_by(field_name):
+            if field_name in FREE_TEXT_FACETS and field_name in shared_counts:
+                rows = shared_counts[field_name].items()  # counted in the database's order
+            elif field_name in shared_counts:
+                rows = sorted(shared_counts[field_name].items())
+            else:
+                rows = (
+                    apply(base, skip=param).exclude(**{f"{field_name}__isnull": True}).exclude(**{field_name: ""})
+                    if field_name in ("category", "grade", "os")
+                    else apply(base, skip=param).exclude(**{f"{field_name}__isnull": True})
+                )
+                rows = rows.values_list(field_name).annotate(n=Count("pk")).order_by(field_name)
+            for value, n in rows:
                 shown = labels.get(field_name, {}).get(value, value)
-                facet.values.append((str(value), str(shown), count, str(value) in selected[param]))
+                facet.values.append((str(value), str(shown), n, str(value) in selected[param]))
         facets.append(facet)
 
-    listings = apply(base).select_related("product").prefetch_related("product__images").order_by(*SORTS[sort])
-    return Browse(listings=listings, facets=facets, query=query, sort=sort, price_min=price_min, price_max=price_max)
+    listings = apply(base).select_related("product").order_by(*SORTS[sort])
+    return Browse(
+        listings=listings,
+        facets=facets,
+        query=query,
+        sort=sort,
+        price_min=price_min,
+        price_max=price_max,
+        count=found,
+    )

@@ -24,6 +24,7 @@ from oscar.apps.shipping.methods import FixedPrice, Free
 from oscar.core.loading import get_class, get_model
 
 from payments import stripe_api
+from shop.catalogue import catalogue_changed
 from shop.models import Checkout, OrderStatus, Organisation
 
 logger = logging.getLogger(__name__)
@@ -233,6 +234,7 @@ def order_place(checkout: Checkout, *, status: str) -> Checkout:
             guest_email="" if checkout.user else checkout.email,
         )
         basket.submit()
+        catalogue_changed()  # Oscar's allocation updates the stock rows without a save signal
         checkout.order = order
         checkout.state = Checkout.State.PLACED
         checkout.save(update_fields=["order", "state"])

@@ -1,11 +1,13 @@
 """Last line of defence: no product is saved with banned wording, whatever form or script saves it."""
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from oscar.core.loading import get_model
 
+from shop.models import ListedDevice, Listing
 from shop.wording import validate_listing_wording
 
 Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
 
 
 def _refuse_banned_wording(sender, instance, **kwargs):
@@ -23,3 +25,16 @@ def _refresh_listing_search_text(sender, instance, **kwargs):
 
 
 post_save.connect(_refresh_listing_search_text, sender=Product, dispatch_uid="shop-listing-search-text")
+
+
+def _catalogue_changed(sender, **kwargs):
+    from shop.catalogue import catalogue_changed
+
+    catalogue_changed()
+
+
+# Saves and deletions of what the listing page shows (the shop's services, Oscar's dashboard, the admin).
+# Stock changed with QuerySet.update() (Oscar's allocation, the after-sale steps) calls catalogue_changed().
+for _model in (Product, StockRecord, Listing, ListedDevice):
+    post_save.connect(_catalogue_changed, sender=_model, dispatch_uid=f"shop-catalogue-changed-{_model.__name__}")
+    post_delete.connect(_catalogue_changed, sender=_model, dispatch_uid=f"shop-catalogue-deleted-{_model.__name__}")

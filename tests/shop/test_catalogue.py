@@ -105,3 +105,49 @@ def test_product_page_shows_specs_stock_guarantee_and_a_passport(client, catalog
     assert f"/appareil/{device.asset_tag}/" in content
     assert "/cgv/" in content
     assert 'action="/boutique/basket/add/' in content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_listing_is_right_the_moment_stock_changes(client, base_data, make_listing, ready_device):
+    """The listing part of the page is cached per query; any stock change (a save or Oscar's allocation,
+    which updates rows without a signal) gives the next visitor fresh figures."""
+    from oscar.core.loading import get_model
+
+    StockRecord = get_model("partner", "StockRecord")
+    listing = make_listing(title="Portable en cache")
+    services.listing_add_device(product=listing.product, device=ready_device(), actor=None)
+    assert _titles(client.get("/boutique/catalogue/")) == ["Portable en cache"]
+    assert _titles(client.get("/boutique/catalogue/")) == ["Portable en cache"]  # from the cache
+
+    second = make_listing(title="Autre portable")
+    services.listing_add_device(product=second.product, device=ready_device(), actor=None)
+    assert sorted(_titles(client.get("/boutique/catalogue/"))) == ["Autre portable", "Portable en cache"]
+
+    # An order allocates the last unit (QuerySet.update, as Oscar does): the listing disappears at once.
+    from django.db import transaction
+
+    from shop.catalogue import catalogue_changed
+
+    with transaction.atomic():
+        StockRecord.objects.filter(product=listing.product).update(num_allocated=1)
+        catalogue_changed()
+    assert _titles(client.get("/boutique/catalogue/")) == ["Autre portable"]
+
+
+def test_product_views_are_not_recorded(client, catalogue, django_user_model):
+    from oscar.core.loading import get_model
+
+    UserProductView = get_model("analytics", "UserProductView")
+    ProductRecord = get_model("analytics", "ProductRecord")
+    client.force_login(django_user_model.objects.create_user(email="curieuse@example.org", password="x" * 12))
+    product = catalogue["small"].product
+    assert client.get(product.get_absolute_url()).status_code == 200
+    assert not UserProductView.objects.exists()
+    assert not ProductRecord.objects.filter(product=product, num_views__gt=0).exists()
+
+
+def test_product_page_stock_follows_the_registry_through_its_cache(client, catalogue, ready_device):
+    product = catalogue["small"].product
+    assert "1 appareil" in client.get(product.get_absolute_url()).content.decode()
+    services.listing_add_device(product=product, device=ready_device(), actor=None)
+    assert "2 appareils" in client.get(product.get_absolute_url()).content.decode()

@@ -1,0 +1,11 @@
+from django import template
+
+from shop.catalogue import catalogue_version as current_catalogue_version
+
+register = template.Library()
+
+
+@register.simple_tag
+def catalogue_version() -> str:
+    """The version that every catalogue change replaces: fragment caches keyed on it are never stale."""
+    return current_catalogue_version()
