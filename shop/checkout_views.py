@@ -53,10 +53,17 @@ def _can_see_order(request, order) -> bool:
 
 
 def _order_for(request, number):
+    """The order if this visitor may see it; None when an anonymous visitor should log in first (whether or
+    not the number exists: an order's existence is not revealed); 404 otherwise."""
+    anonymous_without_access = (
+        not request.user.is_authenticated
+        and not request.GET.get("cle")
+        and number not in request.session.get(GUEST_ORDERS_SESSION_KEY, [])
+    )
+    if anonymous_without_access:
+        return None
     order = get_object_or_404(Order.objects.select_related("checkout", "invoice"), number=number)
     if not _can_see_order(request, order):
-        if not request.user.is_authenticated and not request.GET.get("cle"):
-            return None
         raise Http404
     return order
 
@@ -205,7 +212,9 @@ def order_detail(request, number):
 @require_GET
 def order_invoice(request, number):
     order = _order_for(request, number)
-    invoice = getattr(order, "invoice", None) if order else None
+    if order is None:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    invoice = getattr(order, "invoice", None)
     if invoice is None:
         raise Http404
     response = HttpResponse(invoice_pdf_bytes(invoice), content_type="application/pdf")

@@ -237,3 +237,17 @@ def test_a_guest_opens_the_order_from_the_link_in_the_email(client, stripe_live,
     assert other_browser.get(f"/{path}").status_code == 200
     assert other_browser.get(f"/boutique/commandes/{order.number}/").status_code == 200  # remembered
     assert Client().get(f"/boutique/commandes/{order.number}/?cle=forged").status_code == 404
+
+
+def test_anonymous_visitors_learn_nothing_about_order_numbers(client, stripe_live, stocked_product):
+    from django.test import Client
+
+    add_to_basket(client, stocked_product(units=1))
+    client.post("/boutique/checkout/", checkout_form())
+    pay(client)
+    order = Order.objects.get()
+    stranger = Client()
+    existing = stranger.get(f"/boutique/commandes/{order.number}/")
+    missing = stranger.get("/boutique/commandes/999999/")
+    assert existing.status_code == missing.status_code == 302
+    assert stranger.get(f"/boutique/commandes/{order.number}/facture.pdf").status_code == 302
