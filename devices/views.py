@@ -162,10 +162,9 @@ def donor_certificate(request, event_pk):
     return private_file_response(event.evidence, f"certificat-effacement-{event.device.asset_tag}.pdf")
 
 
-def private_file_response(field_file, filename: str) -> FileResponse:
-    response = FileResponse(
-        field_file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
-    )
+def private_file_response(field_file, filename: str, content_type: str = "application/pdf") -> FileResponse:
+    """A private file as a download, never shown inline nor sniffed, never kept by a shared cache."""
+    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

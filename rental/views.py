@@ -8,12 +8,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from content.ratelimits import client_ip, form_rate_limited
+from devices.views import private_file_response
 from payments import stripe_api
 from rental import selectors, services, stripe_billing
 from rental.forms import AnswerForm, ApplicationForm, EligibilityForm, PaymentForm, SignForm
@@ -302,13 +303,6 @@ def payment(request, pk):
         {"application": application, "form": form, **_payment_context(application, form)},
         status=status,
     )
-
-
-def private_file_response(field_file, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
