@@ -55,6 +55,24 @@ def department_of(territory: str) -> str:
     return territory[:3] if territory.startswith("97") else territory[:2]
 
 
+def department_of_postcode(postcode: str) -> str:
+    """The département of a French postcode (35000 → 35, 20000 → 2A, 20200 → 2B, 97400 → 974)."""
+    postcode = (postcode or "").strip()
+    if not re.fullmatch(r"\d{5}", postcode):
+        raise ValidationError({"postcode": _("Give a French postcode of five digits.")})
+    if postcode.startswith("97"):
+        department = postcode[:3]
+    elif postcode.startswith("20"):
+        department = "2A" if int(postcode) < 20200 else "2B"
+    else:
+        department = postcode[:2]
+    try:
+        territory_validator(department)
+    except ValidationError:
+        raise ValidationError({"postcode": _("This postcode is not in a French département.")}) from None
+    return department
+
+
 class Association(models.Model):
     """A member association of the network: collects, refurbishes and holds devices."""
 

@@ -7,7 +7,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 
 from devices import environment
-from devices.models import BeneficiaryCategory, Device, DeviceEvent, Donor, IntakeBatch
+from devices.models import BeneficiaryCategory, Device, DeviceEvent, Donor, IntakeBatch, department_of
 
 IMPACT_CACHE_KEY = "devices:impact-figures"
 Status = Device.Status
@@ -87,11 +87,6 @@ def device_for_passport(asset_tag: str) -> Device | None:
 LIFE_KINDS = (*DeviceEvent.OUTCOMES, DeviceEvent.Kind.RETURNED, DeviceEvent.Kind.RECYCLED, DeviceEvent.Kind.HARVESTED)
 
 
-def _department_of(territory: str) -> str:
-    """The département of a territory code: a commune (INSEE code) is too precise for a public page."""
-    return territory[:3] if territory.startswith("97") else territory[:2]
-
-
 def passport_events(device: Device) -> dict:
     """What the passport shows of the log: the last successful erasure, the last test and the second lives."""
     kinds = [DeviceEvent.Kind.ERASED, DeviceEvent.Kind.TESTED, *LIFE_KINDS]
@@ -104,7 +99,8 @@ def passport_events(device: Device) -> dict:
             "kind": event.get_kind_display(),
             "month": event.occurred_at,
             "beneficiary": categories.get((event.data or {}).get("beneficiary_category", ""), ""),
-            "territory": _department_of((event.data or {}).get("territory", "")),
+            # A commune (INSEE code) is too precise for a public page: its département only.
+            "territory": department_of((event.data or {}).get("territory", "")),
         }
         for event in events
         if event.kind in LIFE_KINDS

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from devices import services as device_services
-from devices.models import Association, BeneficiaryCategory, Device
+from devices.models import Association, BeneficiaryCategory, Device, department_of_postcode
 from rental import billing
 from rental.models import Agreement, Application, ApplicationEvent, Payment
 from rental.notifications import notify_staff, notify_trainee
@@ -73,24 +73,6 @@ class RentalRefused(ValidationError):
 
 def monthly_amount() -> Decimal:
     return Decimal(str(settings.RENTAL_MONTHLY_AMOUNT)).quantize(Decimal("0.01"))
-
-
-def department_of_postcode(postcode: str) -> str:
-    """The département of a French postcode (35000 → 35, 20000 → 2A, 20200 → 2B, 97400 → 974)."""
-    postcode = (postcode or "").strip()
-    if not re.fullmatch(r"\d{5}", postcode):
-        raise ValidationError({"postcode": _("Give a French postcode of five digits.")})
-    if postcode.startswith("97"):
-        department = postcode[:3]
-    elif postcode.startswith("20"):
-        department = "2A" if int(postcode) < 20200 else "2B"
-    else:
-        department = postcode[:2]
-    try:
-        device_services.territory_validator(department)
-    except ValidationError:
-        raise ValidationError({"postcode": _("This postcode is not in a French département.")}) from None
-    return department
 
 
 def _name_key(name: str) -> str:

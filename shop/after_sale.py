@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from devices import services as device_services
-from devices.models import BeneficiaryCategory, Device, private_storage_of_settings
+from devices.models import BeneficiaryCategory, Device, department_of_postcode, private_storage_of_settings
 from devices.tags import asset_tag_normalize
 from payments import stripe_api
 from shop import checkout_services
@@ -82,7 +82,10 @@ def _territory_of(record: Checkout) -> str:
         record.organisation.billing_postcode if record.organisation else ""
     )
     if postcode:
-        return postcode[:3] if postcode.startswith("97") else postcode[:2]
+        try:
+            return department_of_postcode(postcode)
+        except ValidationError:
+            pass  # a postcode outside the départements (e.g. 988): the pickup association's is used
     workshop = getattr(record.pickup_partner, "workshop", None)
     return workshop.association.department if workshop else ""
 

@@ -301,3 +301,14 @@ def test_refund_is_refused_cleanly_when_stripe_refuses(client, stripe_live, shop
     with pytest.raises(after_sale.AfterSaleRefused):
         after_sale.withdrawal_refund(withdrawal=order.withdrawal, actor=shop_staff)
     assert Withdrawal.objects.get().state == Withdrawal.State.REQUESTED
+
+
+@pytest.mark.parametrize(
+    ("postcode", "department"), [("35000", "35"), ("20000", "2A"), ("20200", "2B"), ("97400", "974"), ("98800", "35")]
+)
+def test_the_sale_is_traced_to_the_buyers_departement(postcode, department, workshop):
+    """Corsican postcodes give 2A/2B as the registry expects; outside the départements, the pickup's."""
+    from shop.services import workshop_partner
+
+    record = Checkout(address={"postcode": postcode}, pickup_partner=workshop_partner(workshop))
+    assert after_sale._territory_of(record) == department
