@@ -141,10 +141,8 @@ def donor_batch_csv(request, pk):
 def donor_batch_pdf(request, pk):
     batch = _donor_batch(request, pk)
     pdf = batch_report_pdf(selectors.batch_report(batch), source_text=str(environment.SOURCE))
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = slugify(f"rapport-{batch.donor.name}-{batch.received_on:%Y-%m-%d}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    return private_download(pdf, f"{name}.pdf")
 
 
 @login_required
@@ -165,6 +163,15 @@ def donor_certificate(request, event_pk):
 def private_file_response(field_file, filename: str, content_type: str = "application/pdf") -> FileResponse:
     """A private file as a download, never shown inline nor sniffed, never kept by a shared cache."""
     response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def private_download(content: bytes, filename: str, content_type: str = "application/pdf") -> HttpResponse:
+    """A document made for one user (PDF, report) as a download, with the same headers as a private file."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from content.ratelimits import client_ip, form_rate_limited
-from devices.views import private_file_response
+from devices.views import private_download, private_file_response
 from payments import stripe_api
 from rental import selectors, services, stripe_billing
 from rental.forms import AnswerForm, ApplicationForm, EligibilityForm, PaymentForm, SignForm
@@ -328,8 +328,4 @@ def agreement_download(request, pk):
         raise Http404(_("No agreement yet."))
     if agreement.signed_file:
         return private_file_response(agreement.signed_file, f"contrat-{application.reference}.pdf", "application/pdf")
-    response = HttpResponse(agreement_pdf(agreement), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="contrat-{application.reference}-projet.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(agreement_pdf(agreement), f"contrat-{application.reference}-projet.pdf")

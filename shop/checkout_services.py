@@ -67,20 +67,19 @@ def basket_signature(basket) -> list:
     return sorted([line.product_id, line.quantity, str(line.unit_price_incl_tax)] for line in basket.all_lines())
 
 
-def pickup_partners(basket) -> list:
+def pickup_partners(basket):
     """Workshops holding free stock for every line of the basket (where the buyer can collect it all)."""
     lines = list(basket.all_lines())
-    if not lines:
-        return []
+    records = StockRecord.objects.filter(product_id__in=[line.product_id for line in lines])
     candidates = None
     for line in lines:
         holders = {
             record.partner_id
-            for record in StockRecord.objects.filter(product_id=line.product_id)
-            if (record.num_in_stock or 0) - (record.num_allocated or 0) >= line.quantity
+            for record in records
+            if record.product_id == line.product_id and record.net_stock_level >= line.quantity
         }
         candidates = holders if candidates is None else candidates & holders
-    return list(Partner.objects.filter(pk__in=candidates or []).order_by("name"))
+    return Partner.objects.filter(pk__in=candidates or []).order_by("name")
 
 
 def shipping_method_for(checkout: Checkout):
@@ -157,15 +156,13 @@ def _lock_and_allocate_stock(checkout: Checkout, lines) -> None:
         candidates = [record for record in records if record.product_id == line.product_id]
         if checkout.fulfilment == Checkout.Fulfilment.PICKUP:
             candidates = [record for record in candidates if record.partner_id == checkout.pickup_partner_id]
-        free = [
-            record for record in candidates if (record.num_in_stock or 0) - (record.num_allocated or 0) >= line.quantity
-        ]
+        free = [record for record in candidates if record.net_stock_level >= line.quantity]
         if not free:
             raise CheckoutRefused(
                 _("Sorry, “%(product)s” has just been sold out. It has not been charged; please review your basket.")
                 % {"product": line.product.get_title()}
             )
-        record = max(free, key=lambda r: (r.num_in_stock or 0) - (r.num_allocated or 0))
+        record = max(free, key=lambda r: r.net_stock_level)
         record.num_allocated = (record.num_allocated or 0) + line.quantity  # the in-memory copy, for later lines
         if line.stockrecord_id != record.pk:
             line.stockrecord = record

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from oscar.core.loading import get_model
 
+from devices.views import private_download
 from payments import stripe_api
 from shop import after_sale
 from shop import checkout_services as services
@@ -83,7 +84,7 @@ def checkout(request):
     if basket.is_empty:
         messages.info(request, _("Your basket is empty."))
         return redirect("basket:summary")
-    partners = Partner.objects.filter(pk__in=[p.pk for p in services.pickup_partners(basket)]).order_by("name")
+    partners = services.pickup_partners(basket)
     organisation = services.verified_organisation(request.user)
     existing = Checkout.objects.filter(basket=basket, state=Checkout.State.STARTED).first()
     initial = {}
@@ -217,11 +218,7 @@ def order_invoice(request, number):
     invoice = getattr(order, "invoice", None)
     if invoice is None:
         raise Http404
-    response = HttpResponse(invoice_pdf_bytes(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="facture-{invoice.number}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(invoice_pdf_bytes(invoice), f"facture-{invoice.number}.pdf")
 
 
 def order_withdraw(request, number):
@@ -319,10 +316,7 @@ def quote_pdf(request, pk):
     quote = _quote_for(request, pk)
     if quote.state == Quote.State.REQUESTED:
         raise Http404
-    response = HttpResponse(after_sale.quote_pdf_bytes(quote), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="devis-{quote.reference}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(after_sale.quote_pdf_bytes(quote), f"devis-{quote.reference}.pdf")
 
 
 @login_required

@@ -13,7 +13,7 @@ class UseMostAvailableStockRecord:
         records = list(product.stockrecords.all())  # prefetched by Oscar's product querysets
         if not records:
             return None
-        return max(records, key=lambda record: ((record.num_in_stock or 0) - (record.num_allocated or 0), -record.pk))
+        return max(records, key=lambda record: (record.net_stock_level, -record.pk))
 
 
 class Reemploi(UseMostAvailableStockRecord, strategy.StockRequired, strategy.NoTax, strategy.Structured):

@@ -1,12 +1,11 @@
 import json
-import threading
 import time
 
 import pytest
-from django.db import connection
 
 from payments import webhooks
 from payments.models import StripeEvent
+from tests.concurrency import at_once
 from tests.stripe_server import event_payload, post_webhook, signature_header
 
 SEEN = []
@@ -82,22 +81,8 @@ def test_same_event_concurrently_has_one_effect(webhook_secret, recording_handle
     from django.test import Client
 
     payload = event_payload("test.recorded", {"id": "obj_c"}, event_id="evt_concurrent")
-    barrier = threading.Barrier(2)
-    statuses = []
-
-    def deliver():
-        try:
-            barrier.wait()
-            statuses.append(post_webhook(Client(), payload).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert statuses == [200, 200]
+    responses = at_once(lambda: post_webhook(Client(), payload), lambda: post_webhook(Client(), payload))
+    assert [response.status_code for response in responses] == [200, 200]
     assert recording_handler == ["evt_concurrent"]
     assert StripeEvent.objects.filter(event_id="evt_concurrent").count() == 1
     assert json.loads(payload)["type"] == "test.recorded"

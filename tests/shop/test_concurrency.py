@@ -5,15 +5,13 @@ IMMEDIATE transactions serialise the writers. Either way one buyer gets the unit
 message and no charge (its authorisation is cancelled).
 """
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 from oscar.core.loading import get_model
 
 from payments import stripe_api
 from shop.models import Checkout, OrderStatus
+from tests.concurrency import at_once
 from tests.shop.conftest import add_to_basket, checkout_form
 from tests.shop.test_checkout import card_token
 
@@ -26,22 +24,12 @@ def _race(buyers):
     tokens = [card_token() for _ in buyers]
     for buyer in buyers:
         assert buyer.get("/boutique/checkout/paiement/").status_code == 200
-    barrier = threading.Barrier(len(buyers))
-    responses = [None] * len(buyers)
-
-    def submit(index):
-        try:
-            barrier.wait()
-            responses[index] = buyers[index].post("/boutique/checkout/paiement/", {"token": tokens[index]})
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(index,)) for index in range(len(buyers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return responses
+    return at_once(
+        *[
+            lambda buyer=buyer, token=token: buyer.post("/boutique/checkout/paiement/", {"token": token})
+            for buyer, token in zip(buyers, tokens, strict=True)
+        ]
+    )
 
 
 def _assert_one_winner(responses):

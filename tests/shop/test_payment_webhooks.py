@@ -1,16 +1,14 @@
 """Stripe webhooks for card orders: signed events from localstripe's real objects, in any order, any number of times."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from oscar.core.loading import get_model
 
 from payments import stripe_api
 from payments.models import StripeEvent
 from shop.models import Checkout, OrderStatus
+from tests.concurrency import at_once
 from tests.shop.conftest import add_to_basket, checkout_form
 from tests.shop.test_checkout import THREE_D_SECURE, pay
 from tests.stripe_server import event_payload, post_webhook
@@ -102,23 +100,9 @@ def test_same_event_concurrently_has_one_effect(base_data, stripe_live, stocked_
     client = Client()
     checkout, intent = authorised_without_return(client, stocked_product)
     payload = event_payload("payment_intent.amount_capturable_updated", intent, event_id="evt_concurrent_pay")
-    barrier = threading.Barrier(2)
-    statuses = []
+    responses = at_once(lambda: post_webhook(Client(), payload), lambda: post_webhook(Client(), payload))
 
-    def deliver():
-        try:
-            barrier.wait()
-            statuses.append(post_webhook(Client(), payload).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert statuses == [200, 200]
+    assert [response.status_code for response in responses] == [200, 200]
     assert Order.objects.count() == 1
     assert Order.objects.get().status == OrderStatus.PAID
     assert len(paid_emails()) == 1
