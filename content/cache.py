@@ -1,32 +1,26 @@
-"""A version number of the published content, part of every cached fragment's key.
+"""The version of the published content, part of every cached fragment's and cached page's key.
 
-Any publication, partner or settings change bumps it, so a fragment cached under the old number is never
-served again (the stale entries simply expire).
+Any publication, partner or settings change replaces it (`content/signals.py`), so a fragment cached under
+the old version is never served again.
 """
 
-import time
+from django.views.decorators.cache import cache_page
 
-from django.core.cache import cache
+from reemploi.cache_versions import CacheVersion
 
-CONTENT_VERSION_KEY = "content:version"
+CONTENT_VERSION = CacheVersion("content:version")
 
 
-def content_version() -> int:
-    version = cache.get(CONTENT_VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(CONTENT_VERSION_KEY, version, None)
-        version = cache.get(CONTENT_VERSION_KEY, version)
-    return version
+def content_version() -> str:
+    return CONTENT_VERSION.current()
 
 
 def content_version_bump(**kwargs) -> None:
-    cache.set(CONTENT_VERSION_KEY, time.time_ns(), None)
+    CONTENT_VERSION.replace()
 
 
 def cached_page_view(view, seconds: int, cache_alias: str = "pages"):
     """`view` behind Django's page cache, its keys prefixed with the current content version."""
-    from django.views.decorators.cache import cache_page
 
     def wrapped(request, *args, **kwargs):
         prefix = f"v{content_version()}"

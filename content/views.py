@@ -13,7 +13,7 @@ from wagtail.models import Page
 from content import newsletter
 from content.forms import NewsletterForm
 from content.models import Subscriber
-from content.ratelimits import form_rate_limited
+from reemploi.ratelimits import form_rate_limited
 
 Product = get_model("catalogue", "Product")
 

@@ -4,10 +4,9 @@ Views stay thin: forms validate, `devices.services` and `devices.imports` do the
 requires `devices.operate_device`; the URLs are registered by `devices.wagtail_hooks`.
 """
 
-from functools import wraps
-
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -21,8 +20,8 @@ from wagtail.admin import messages
 from devices import forms, imports, services
 from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch
 from devices.pdf import label_sheet_pdf
-from devices.views import passport_url, private_file_response
-from reemploi.permissions import permission_required_403
+from devices.views import passport_url
+from reemploi.downloads import inline_document, private_file_response
 
 OPERATE_PERMISSION = "devices.operate_device"
 Status = Device.Status
@@ -45,20 +44,7 @@ INVENTORY_COLUMNS = [
 ERASURE_REPORT_COLUMNS = ["serial", "asset_tag", "method", "tool", "result", "date", "operator"]
 
 
-operator_required = permission_required_403(OPERATE_PERMISSION)
-
-
-def forbidden_as_403(view_func):
-    """Answer 403 where Wagtail's admin would turn PermissionDenied into a redirect to its dashboard."""
-
-    @wraps(view_func)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view_func(request, *args, **kwargs)
-        except PermissionDenied:
-            return render(request, "devices/admin/forbidden.html", status=403)
-
-    return wrapped
+operator_required = permission_required(OPERATE_PERMISSION, raise_exception=True)
 
 
 def device_url(device: Device) -> str:
@@ -360,12 +346,8 @@ def event_evidence(request, event_pk):
 # --- Labels --------------------------------------------------------------------------------------
 
 
-def _labels_response(request, devices, filename: str) -> HttpResponse:
-    pdf = label_sheet_pdf(devices, lambda device: passport_url(request, device))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def _labels_response(request, devices, filename: str):
+    return inline_document(label_sheet_pdf(devices, lambda device: passport_url(request, device)), filename)
 
 
 @operator_required

@@ -19,7 +19,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from devices import services
 from devices.models import Association, BeneficiaryCategory, Device, Donor, IntakeBatch, territory_validator
 from devices.tags import asset_tag_normalize
-from devices.uploads import validate_csv, validate_pdf
+from devices.uploads import CERTIFICATE_UPLOAD, CSV_UPLOAD
 
 Category = Device.Category
 MAX_BULK_LINES = 1000
@@ -71,7 +71,7 @@ def _pdf_field(label, help_text=""):
         label=label,
         required=False,
         help_text=help_text or _("PDF, 10 MB at most."),
-        validators=[validate_pdf],
+        validators=[CERTIFICATE_UPLOAD],
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
@@ -79,7 +79,7 @@ def _pdf_field(label, help_text=""):
 def _csv_field(label):
     return forms.FileField(
         label=label,
-        validators=[validate_csv],
+        validators=[CSV_UPLOAD],
         widget=forms.ClearableFileInput(attrs={"accept": "text/csv,.csv,.txt"}),
     )
 

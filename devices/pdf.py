@@ -1,7 +1,6 @@
 """PDF documents of the registry: label sheets with QR codes, and batch reports for donors."""
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -9,12 +8,12 @@ from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph
+
+from reemploi import pdf
 
 LABEL_COLUMNS, LABEL_ROWS = 3, 8
 LABEL_W, LABEL_H = 70 * mm, 37 * mm
@@ -32,74 +31,41 @@ def _qr_drawing(url: str, size: float) -> Drawing:
 def label_sheet_pdf(devices, passport_url) -> bytes:
     """A4 sheets of 3 × 8 labels (70 × 37 mm): asset tag, QR code to the passport, category and model."""
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(_("Device labels"))
+    sheet = canvas.Canvas(buffer, pagesize=A4)
+    sheet.setTitle(_("Device labels"))
     page_w, page_h = A4
     margin_x = (page_w - LABEL_COLUMNS * LABEL_W) / 2
     margin_y = (page_h - LABEL_ROWS * LABEL_H) / 2
     per_page = LABEL_COLUMNS * LABEL_ROWS
     for index, device in enumerate(devices):
         if index and index % per_page == 0:
-            pdf.showPage()
+            sheet.showPage()
         slot = index % per_page
         col, row = slot % LABEL_COLUMNS, slot // LABEL_COLUMNS
         x = margin_x + col * LABEL_W
         y = page_h - margin_y - (row + 1) * LABEL_H
-        renderPDF.draw(_qr_drawing(passport_url(device), QR_SIZE), pdf, x + 3 * mm, y + (LABEL_H - QR_SIZE) / 2)
+        renderPDF.draw(_qr_drawing(passport_url(device), QR_SIZE), sheet, x + 3 * mm, y + (LABEL_H - QR_SIZE) / 2)
         text_x = x + QR_SIZE + 6 * mm
-        pdf.setFont("Helvetica-Bold", 15)
-        pdf.drawString(text_x, y + LABEL_H - 12 * mm, device.asset_tag)
-        pdf.setFont("Helvetica", 8)
-        pdf.drawString(text_x, y + LABEL_H - 18 * mm, str(device.get_category_display())[:28])
-        pdf.drawString(text_x, y + LABEL_H - 22 * mm, f"{device.brand} {device.model}".strip()[:28])
-        pdf.drawString(text_x, y + LABEL_H - 26 * mm, (_("S/N") + f" {device.serial}")[:30])
-        pdf.setFont("Helvetica-Oblique", 6.5)
-        pdf.drawString(text_x, y + 4 * mm, _("Scan: device passport"))
-    pdf.showPage()
-    pdf.save()
+        sheet.setFont("Helvetica-Bold", 15)
+        sheet.drawString(text_x, y + LABEL_H - 12 * mm, device.asset_tag)
+        sheet.setFont("Helvetica", 8)
+        sheet.drawString(text_x, y + LABEL_H - 18 * mm, str(device.get_category_display())[:28])
+        sheet.drawString(text_x, y + LABEL_H - 22 * mm, f"{device.brand} {device.model}".strip()[:28])
+        sheet.drawString(text_x, y + LABEL_H - 26 * mm, (_("S/N") + f" {device.serial}")[:30])
+        sheet.setFont("Helvetica-Oblique", 6.5)
+        sheet.drawString(text_x, y + 4 * mm, _("Scan: device passport"))
+    sheet.showPage()
+    sheet.save()
     return buffer.getvalue()
-
-
-def _table(rows, widths):
-    table = Table(rows, colWidths=widths, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold"),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6f1ec")),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5ae")),
-                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
-    return table
-
-
-def _text(text, style) -> Paragraph:
-    """A paragraph of plain text: ReportLab parses a Paragraph's text as markup, so names such as
-    `Collège A<B` or a reference `Lot <A>` are escaped (unescaped, they break the whole report)."""
-    return Paragraph(escape(str(text)), style)
 
 
 def batch_report_pdf(report, *, source_text: str) -> bytes:
     """A report of one batch for the donor's elected officials: what became of the devices."""
-    buffer = io.BytesIO()
     batch = report.batch
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=_("Reuse report"),
-        author="Réemploi – OGO",
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-    )
-    styles = getSampleStyleSheet()
+    styles = pdf.styles()
     story = [
         Paragraph(_("Second life of the donated equipment"), styles["Title"]),
-        _text(
+        pdf.text(
             f"{batch.donor.name} — "
             + _("batch received on %(date)s by %(association)s")
             % {"date": date_format(batch.received_on, "j F Y"), "association": batch.association.name},
@@ -107,10 +73,10 @@ def batch_report_pdf(report, *, source_text: str) -> bytes:
         ),
     ]
     if batch.reference:
-        story.append(_text(_("Reference: %(ref)s") % {"ref": batch.reference}, styles["Normal"]))
+        story.append(pdf.text(_("Reference: %(ref)s") % {"ref": batch.reference}, styles["Normal"]))
     rate = report.reuse_rate
     story += [
-        Spacer(1, 6 * mm),
+        pdf.space(6),
         Paragraph(
             _(
                 "%(total)d devices registered; %(reused)d given a second life (sold, rented or donated); reuse rate: "
@@ -127,33 +93,33 @@ def batch_report_pdf(report, *, source_text: str) -> bytes:
             _("Reuse rate = devices reused ÷ devices processed (reused, recycled or harvested for parts)."),
             styles["Italic"],
         ),
-        Spacer(1, 5 * mm),
+        pdf.space(5),
         Paragraph(_("Devices by status"), styles["Heading2"]),
-        _table(
-            [[_("Status"), _("Devices")]] + [[str(label), n] for _s, label, n in report.by_status], [110 * mm, 30 * mm]
+        pdf.table(
+            [[_("Status"), _("Devices")]] + [[str(label), n] for _s, label, n in report.by_status], [110, 30]
         ),
     ]
     if report.by_category:
         story += [
-            Spacer(1, 5 * mm),
+            pdf.space(5),
             Paragraph(_("Who benefits"), styles["Heading2"]),
-            _table(
+            pdf.table(
                 [[_("Beneficiary category"), _("Devices")]] + [[str(c), n] for c, n in report.by_category],
-                [110 * mm, 30 * mm],
+                [110, 30],
             ),
         ]
     if report.by_department:
         story += [
-            Spacer(1, 5 * mm),
+            pdf.space(5),
             Paragraph(_("Where (département)"), styles["Heading2"]),
-            _table(
+            pdf.table(
                 [[_("Département"), _("Devices")]] + [[d or "—", n] for d, n in report.by_department],
-                [110 * mm, 30 * mm],
+                [110, 30],
             ),
         ]
     env = report.environment
     story += [
-        Spacer(1, 5 * mm),
+        pdf.space(5),
         Paragraph(_("Environmental benefit"), styles["Heading2"]),
         Paragraph(
             _("About %(co2)s kg CO2e of manufacturing emissions and %(waste)s kg of electronic waste avoided.")
@@ -163,8 +129,8 @@ def batch_report_pdf(report, *, source_text: str) -> bytes:
             },
             styles["Normal"],
         ),
-        _text(source_text, styles["Italic"]),
-        Spacer(1, 8 * mm),
+        pdf.text(source_text, styles["Italic"]),
+        pdf.space(8),
         Paragraph(
             _(
                 "Every device was erased before any second life (décret 2022-190); certificates are available "
@@ -176,5 +142,4 @@ def batch_report_pdf(report, *, source_text: str) -> bytes:
             _("Generated on %(date)s.") % {"date": date_format(timezone.localtime(), "j F Y H:i")}, styles["Italic"]
         ),
     ]
-    doc.build(story)
-    return buffer.getvalue()
+    return pdf.document(story, title=_("Reuse report"))

@@ -1,25 +1,8 @@
-"""Checks of uploaded evidence files: by content, not by name."""
+"""What the workshop may upload: erasure and recycling certificates (PDF) and inventory files (CSV text)."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MAX_CERTIFICATE_BYTES = 10 * 1024 * 1024
-MAX_CSV_BYTES = 5 * 1024 * 1024
+from reemploi.uploads import CSV, MB, PDF, UploadCheck
 
-
-def validate_pdf(upload) -> None:
-    if upload.size > MAX_CERTIFICATE_BYTES:
-        raise ValidationError(_("The file is larger than 10 MB."))
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
-        raise ValidationError(_("The certificate must be a PDF file."))
-
-
-def validate_csv(upload) -> None:
-    if upload.size > MAX_CSV_BYTES:
-        raise ValidationError(_("The file is larger than 5 MB."))
-    head = upload.read(2048)
-    upload.seek(0)
-    if b"\x00" in head:
-        raise ValidationError(_("This is not a CSV text file."))
+CERTIFICATE_UPLOAD = UploadCheck(PDF, max_bytes=10 * MB, wrong_kind=_("The certificate must be a PDF file."))
+CSV_UPLOAD = UploadCheck(CSV, max_bytes=5 * MB, wrong_kind=_("This is not a CSV text file."))

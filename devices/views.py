@@ -5,10 +5,11 @@ import csv
 import segno
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from devices import environment, selectors
 from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch
 from devices.pdf import batch_report_pdf
 from devices.tags import asset_tag_normalize
+from reemploi.downloads import private_download, private_file_response
 
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection): `=HYPERLINK(…)`
 # typed as a serial number in a donor's inventory would run when the donor opens the export.
@@ -98,8 +100,10 @@ def donor_batch(request, pk):
 @require_GET
 def donor_batch_csv(request, pk):
     batch = _donor_batch(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="lot-{batch.pk}-appareils.csv"'
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(True, f"lot-{batch.pk}-appareils.csv")},
+    )
     response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
     writer = csv.writer(response, delimiter=";")
     writer.writerow(
@@ -158,20 +162,3 @@ def donor_certificate(request, event_pk):
     if not event.evidence:
         raise Http404(_("No certificate for this erasure."))
     return private_file_response(event.evidence, f"certificat-effacement-{event.device.asset_tag}.pdf")
-
-
-def private_file_response(field_file, filename: str, content_type: str = "application/pdf") -> FileResponse:
-    """A private file as a download, never shown inline nor sniffed, never kept by a shared cache."""
-    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def private_download(content: bytes, filename: str, content_type: str = "application/pdf") -> HttpResponse:
-    """A document made for one user (PDF, report) as a download, with the same headers as a private file."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

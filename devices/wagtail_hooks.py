@@ -22,9 +22,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from devices import admin_views
-from devices.admin_views import OPERATE_PERMISSION, forbidden_as_403
+from devices.admin_views import OPERATE_PERMISSION
 from devices.forms import DonorForm
 from devices.models import Association, Device, Donor, IntakeBatch
+from reemploi.permissions import forbidden_as_403
 
 
 class ForbiddenAs403Mixin:

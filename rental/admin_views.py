@@ -2,6 +2,7 @@
 loans, the rental pool. Every view requires `rental.manage_rentals` (group "Rental"); `rental.services` acts.
 """
 
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,14 +12,13 @@ from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
 from devices.models import Device
-from reemploi.permissions import permission_required_403
 from rental import forms, selectors, services
 from rental.models import Application
 
 MANAGE_PERMISSION = "rental.manage_rentals"
 
 
-officer_required = permission_required_403(MANAGE_PERMISSION)
+officer_required = permission_required(MANAGE_PERMISSION, raise_exception=True)
 
 
 # Each step: (slug, label, form class, allowed statuses, service call taking (application, actor, data)).

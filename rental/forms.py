@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from devices.models import Association
 from rental.models import Application, TrainingProgramme
-from rental.uploads import validate_proof
+from rental.uploads import PROOF_UPLOAD
 
 YES_NO = [("oui", _("Yes")), ("non", _("No"))]
 
@@ -56,7 +56,7 @@ class ProofField(forms.FileField):
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         if upload:
-            validate_proof(upload)
+            PROOF_UPLOAD(upload)
         return upload
 
 

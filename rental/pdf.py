@@ -1,25 +1,12 @@
 """The loan agreement as a PDF (ReportLab): a draft to read before signing, the signed copy stored after."""
 
-import io
-from xml.sax.saxutils import escape
-
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-
-def _text(text, style) -> Paragraph:
-    """Plain text (names typed by people are escaped: ReportLab reads a Paragraph as markup)."""
-    return Paragraph(escape(str(text)), style)
-
-
-def euros(amount) -> str:
-    return f"{number_format(amount, 2)} €"
+from reemploi import pdf
+from reemploi.money import euros
 
 
 def agreement_terms(agreement) -> list[str]:
@@ -59,30 +46,19 @@ def agreement_terms(agreement) -> list[str]:
 
 def agreement_pdf(agreement) -> bytes:
     application = agreement.application
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=_("Computer loan agreement %(reference)s") % {"reference": application.reference},
-        author="Réemploi – OGO",
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-    )
-    styles = getSampleStyleSheet()
+    styles = pdf.styles()
     normal, heading = styles["Normal"], styles["Heading2"]
     story = [
-        _text(_("Computer loan agreement"), styles["Title"]),
-        _text(_("Reference: %(reference)s") % {"reference": application.reference}, normal),
-        Spacer(1, 5 * mm),
-        _text(_("Between"), heading),
-        _text(
+        pdf.text(_("Computer loan agreement"), styles["Title"]),
+        pdf.text(_("Reference: %(reference)s") % {"reference": application.reference}, normal),
+        pdf.space(5),
+        pdf.text(_("Between"), heading),
+        pdf.text(
             _("The lender: %(name)s, member association of the OGO network, on behalf of the network.")
             % {"name": application.pickup_association.name},
             normal,
         ),
-        _text(
+        pdf.text(
             _("The borrower: %(name)s, %(address)s, %(postcode)s %(commune)s, trainee of: %(training)s.")
             % {
                 "name": application.full_name,
@@ -93,14 +69,14 @@ def agreement_pdf(agreement) -> bytes:
             },
             normal,
         ),
-        _text(_("The device"), heading),
-        _text(
+        pdf.text(_("The device"), heading),
+        pdf.text(
             _("%(label)s — asset tag %(tag)s, serial number %(serial)s, with its charger and carrying bag.")
             % {"label": agreement.device_label, "tag": agreement.asset_tag, "serial": agreement.serial or "—"},
             normal,
         ),
-        _text(_("Dates and price"), heading),
-        _text(
+        pdf.text(_("Dates and price"), heading),
+        pdf.text(
             _("From %(start)s (signature) to %(end)s (return date); %(amount)s per month begun.")
             % {
                 "start": date_format(agreement.starts_on, "j F Y"),
@@ -109,15 +85,15 @@ def agreement_pdf(agreement) -> bytes:
             },
             normal,
         ),
-        _text(_("Terms"), heading),
+        pdf.text(_("Terms"), heading),
     ]
     for number, clause in enumerate(agreement_terms(agreement), start=1):
-        story.append(_text(f"{number}. {clause}", normal))
-        story.append(Spacer(1, 2 * mm))
-    story.append(_text(_("Signature"), heading))
+        story.append(pdf.text(f"{number}. {clause}", normal))
+        story.append(pdf.space(2))
+    story.append(pdf.text(_("Signature"), heading))
     if agreement.signed_at:
         story.append(
-            _text(
+            pdf.text(
                 _("Signed online by %(name)s on %(date)s (address %(ip)s), who ticked “I accept this agreement”.")
                 % {
                     "name": agreement.signed_name,
@@ -128,6 +104,6 @@ def agreement_pdf(agreement) -> bytes:
             )
         )
     else:
-        story.append(_text(_("Draft: not signed yet."), styles["Italic"]))
-    doc.build(story)
-    return buffer.getvalue()
+        story.append(pdf.text(_("Draft: not signed yet."), styles["Italic"]))
+    title = _("Computer loan agreement %(reference)s") % {"reference": application.reference}
+    return pdf.document(story, title=title, margin_mm=20)

@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 
 from devices import services as device_services
 from devices.models import Association, BeneficiaryCategory, Device, department_of_postcode
+from reemploi.money import euros
 from rental import billing
 from rental.models import Agreement, Application, ApplicationEvent, Payment
 from rental.notifications import notify_staff, notify_trainee
-from rental.uploads import proof_name, validate_proof
+from rental.uploads import PROOF_UPLOAD, proof_name
 
 Status = Application.Status
 # The statuses each step starts from (the back office offers a step only then).
@@ -129,8 +130,7 @@ def user_open_application(user) -> Application | None:
 
 
 def _store_proof(application: Application, proof: File) -> None:
-    kind = validate_proof(proof)
-    application.proof.save(proof_name(kind), proof, save=False)
+    application.proof.save(proof_name(proof), proof, save=False)
 
 
 @transaction.atomic
@@ -162,7 +162,7 @@ def application_submit(*, applicant, proof: File, today: date | None = None, **f
     if application.training_ends_on and application.training_starts_on:
         if application.training_ends_on < application.training_starts_on:
             raise ValidationError({"training_ends_on": _("The training cannot end before it starts.")})
-    validate_proof(proof)
+    PROOF_UPLOAD(proof)
     application.full_clean(exclude=["proof"])
     _store_proof(application, proof)  # after every check: no orphan file
     application.save()
@@ -195,7 +195,7 @@ def application_answer(*, application: Application, applicant, message: str, pro
         raise RentalRefused(_("This application is not yours."))
     _require(application, ANSWERABLE, _("Application %(reference)s is not waiting for an answer: it is “%(status)s”."))
     if proof:
-        validate_proof(proof)
+        PROOF_UPLOAD(proof)
         old = application.proof.name
         _store_proof(application, proof)
         if old:
@@ -541,7 +541,8 @@ def payment_record_counter(
     )
     payment.full_clean()
     payment.save()
-    _event(application, actor=actor, title=_("Payment of %(amount)s € received at the counter") % {"amount": amount})
+    title = _("Payment of %(amount)s received at the counter") % {"amount": euros(amount)}
+    _event(application, actor=actor, title=title)
     notify_trainee(application, "payment_recorded", str(amount))
     return payment
 
@@ -581,11 +582,11 @@ def payment_record_invoice(*, invoice: dict, paid: bool) -> Payment | None:
             stripe_invoice_id=invoice["id"],
         )
     if paid:
-        _event(application, actor=None, title=_("Monthly payment of %(amount)s € received") % {"amount": amount})
+        _event(application, actor=None, title=_("Monthly payment of %(amount)s received") % {"amount": euros(amount)})
         if application.returned_on and timezone.localdate(occurred) > application.returned_on:
             notify_staff(application, "charged_after_return")
     else:
-        _event(application, actor=None, title=_("Monthly payment of %(amount)s € failed") % {"amount": amount})
+        _event(application, actor=None, title=_("Monthly payment of %(amount)s failed") % {"amount": euros(amount)})
         notify_trainee(application, "payment_failed", str(amount))
         notify_staff(application, "payment_failed")
     return payment

@@ -5,7 +5,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
+
+from reemploi.money import euros
 
 
 def _placeholders(application, message: str = "") -> dict:
@@ -18,7 +20,7 @@ def _placeholders(application, message: str = "") -> dict:
     return {
         "reference": application.reference,
         "date": date_format(application.due_on, "j F Y") if application.due_on else "",
-        "amount": f"{number_format(amount, 2)} €" if amount is not None else "",
+        "amount": euros(amount),
         "tag": application.device.asset_tag if application.device_id else "",
     }
 

@@ -13,14 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from content.ratelimits import client_ip, form_rate_limited
-from devices.views import private_download, private_file_response
 from payments import stripe_api
+from reemploi.downloads import private_download, private_file_response
+from reemploi.ratelimits import client_ip, form_rate_limited
+from reemploi.uploads import content_type_of
 from rental import selectors, services, stripe_billing
 from rental.forms import AnswerForm, ApplicationForm, EligibilityForm, PaymentForm, SignForm
 from rental.models import Application
 from rental.pdf import agreement_pdf, agreement_terms
-from rental.uploads import CONTENT_TYPES
 
 MANAGE_PERMISSION = "rental.manage_rentals"
 
@@ -257,7 +257,7 @@ def sign(request, pk):
                     applicant=request.user,
                     typed_name=form.cleaned_data["typed_name"],
                     accepted=form.cleaned_data["accepted"],
-                    ip=client_ip(None, request) or None,
+                    ip=client_ip(request) or None,
                 )
             except ValidationError as exc:
                 _show_refusal(form, exc)
@@ -315,7 +315,7 @@ def proof_download(request, pk):
     return private_file_response(
         application.proof,
         f"justificatif-{application.reference}.{extension}",
-        CONTENT_TYPES.get(extension, "application/octet-stream"),
+        content_type_of(application.proof.name),
     )
 
 

@@ -10,7 +10,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from devices.admin_views import forbidden_as_403
+from reemploi.permissions import forbidden_as_403
 from rental import admin_views
 from rental.admin_views import MANAGE_PERMISSION
 from rental.models import TrainingProgramme

@@ -3,6 +3,7 @@
 Every view requires `shop.manage_orders` (group "Shop"); the work is done by `shop.after_sale`.
 """
 
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,6 @@ from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 from wagtail.admin import messages
 
-from reemploi.permissions import permission_required_403
 from shop import after_sale
 from shop.models import ListedDevice, OrderStatus, Organisation, Quote, Withdrawal
 
@@ -21,7 +21,7 @@ Line = get_model("order", "Line")
 MANAGE_PERMISSION = "shop.manage_orders"
 
 
-manager_required = permission_required_403(MANAGE_PERMISSION)
+manager_required = permission_required(MANAGE_PERMISSION, raise_exception=True)
 
 
 def _refusal_message(refusal) -> str:

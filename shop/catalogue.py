@@ -8,13 +8,11 @@ stock changes; on PostgreSQL the text search uses its French full-text search.
 """
 
 import hashlib
-import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
@@ -22,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from devices.models import Device
+from reemploi.cache_versions import CacheVersion
 from shop.models import Listing
 from shop.wording import fold
 
@@ -41,30 +40,17 @@ SORT_LABELS = {
 }
 PER_PAGE = 24
 # The listing page's shared part is cached per query under a version that every catalogue change replaces.
-CATALOGUE_VERSION_KEY = "shop:catalogue-version"
+CATALOGUE_VERSION = CacheVersion("shop:catalogue-version")
 CATALOGUE_CACHE_SECONDS = 600
 
 
 def catalogue_version() -> str:
-    version = cache.get(CATALOGUE_VERSION_KEY)
-    if version is None:
-        cache.add(CATALOGUE_VERSION_KEY, secrets.token_hex(8), None)
-        version = cache.get(CATALOGUE_VERSION_KEY)
-    return version
-
-
-def _new_catalogue_version() -> None:
-    cache.set(CATALOGUE_VERSION_KEY, secrets.token_hex(8), None)
+    return CATALOGUE_VERSION.current()
 
 
 def catalogue_changed() -> None:
-    """Stock, a listing or a product changed: cached listing pages are no longer used.
-
-    The version changes at once and again after the commit, so that a page computed by another request
-    between the two (still seeing the old data) is not served afterwards.
-    """
-    _new_catalogue_version()
-    transaction.on_commit(_new_catalogue_version)
+    """Stock, a listing or a product changed: cached listing pages and product facts are no longer used."""
+    CATALOGUE_VERSION.replace_now_and_after_commit()
 
 
 def catalogue_cache_key(params) -> str:

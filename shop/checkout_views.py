@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from oscar.core.loading import get_model
 
-from devices.views import private_download
 from payments import stripe_api
+from reemploi.downloads import private_download
 from shop import after_sale
 from shop import checkout_services as services
 from shop.forms import CheckoutForm, OrganisationForm, QuoteRequestForm, WithdrawalForm

@@ -1,50 +1,22 @@
-"""The shop's PDF documents: invoices (numbered without gaps) and quotes, built with ReportLab."""
-
-import io
-from xml.sax.saxutils import escape
+"""The shop's PDF documents: invoices (numbered without gaps) and quotes."""
 
 from django.conf import settings
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from reemploi import pdf
+from reemploi.money import euros
 
-def euros(amount) -> str:
-    return f"{number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
+ITEM_COLUMNS_MM = [95, 15, 30, 30]
 
 
 def _seller_block(styles) -> list:
-    lines = [f"<b>{escape(settings.SHOP_SELLER_NAME)}</b>", escape(settings.SHOP_SELLER_ADDRESS)]
+    lines = [settings.SHOP_SELLER_ADDRESS]
     if settings.SHOP_SELLER_SIRET:
-        lines.append(_("SIRET: %(siret)s") % {"siret": escape(settings.SHOP_SELLER_SIRET)})
+        lines.append(_("SIRET: %(siret)s") % {"siret": settings.SHOP_SELLER_SIRET})
     if settings.SHOP_SELLER_VAT_NUMBER:
-        lines.append(_("VAT number: %(number)s") % {"number": escape(settings.SHOP_SELLER_VAT_NUMBER)})
-    return [Paragraph("<br/>".join(lines), styles["Normal"])]
-
-
-def _table(rows, widths):
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
-                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
-            ]
-        )
-    )
-    return table
-
-
-def _buyer_lines(name: str, address_lines: list[str], extra: list[str]) -> str:
-    return "<br/>".join(escape(part) for part in [name, *address_lines, *extra] if part)
+        lines.append(_("VAT number: %(number)s") % {"number": settings.SHOP_SELLER_VAT_NUMBER})
+    return [pdf.lines(lines, styles["Normal"], heading=settings.SHOP_SELLER_NAME)]
 
 
 def _legal_footer(styles, *, professional: bool) -> list:
@@ -69,27 +41,23 @@ def _legal_footer(styles, *, professional: bool) -> list:
         )
     if settings.SHOP_SELLER_IBAN:
         notes.append(_("Bank transfer to IBAN %(iban)s.") % {"iban": settings.SHOP_SELLER_IBAN})
-    small = styles["Normal"].clone("small", fontSize=8, leading=10)
-    return [Spacer(1, 8 * mm), *[Paragraph(escape(note), small) for note in notes]]
+    return pdf.small_print(notes, styles)
 
 
 def invoice_pdf(invoice, order, checkout) -> bytes:
-    styles = getSampleStyleSheet()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=_("Invoice %(number)s") % {"number": invoice.number})
+    styles = pdf.styles()
+    title = _("Invoice %(number)s") % {"number": invoice.number}
     story = _seller_block(styles)
-    story.append(Spacer(1, 6 * mm))
-    story.append(Paragraph(escape(_("Invoice %(number)s") % {"number": invoice.number}), styles["Title"]))
+    story.append(pdf.space(6))
+    story.append(pdf.text(title, styles["Title"]))
     story.append(
-        Paragraph(
-            escape(
-                _("Date: %(date)s · Order %(order)s")
-                % {"date": date_format(invoice.issued_at, "j F Y"), "order": order.number}
-            ),
+        pdf.text(
+            _("Date: %(date)s · Order %(order)s")
+            % {"date": date_format(invoice.issued_at, "j F Y"), "order": order.number},
             styles["Normal"],
         )
     )
-    story.append(Spacer(1, 4 * mm))
+    story.append(pdf.space(4))
     extra = []
     organisation = checkout.organisation if checkout else None
     if organisation:
@@ -108,13 +76,13 @@ def invoice_pdf(invoice, order, checkout) -> bytes:
         extra.append(_("Purchase order: %(po)s") % {"po": checkout.purchase_order})
     if checkout and checkout.service_code:
         extra.append(_("Service code: %(code)s") % {"code": checkout.service_code})
-    story.append(Paragraph(_("<b>Billed to</b>") + "<br/>" + _buyer_lines(name, address, extra), styles["Normal"]))
-    story.append(Spacer(1, 6 * mm))
+    story.append(pdf.lines([name, *address, *extra], styles["Normal"], heading=_("Billed to")))
+    story.append(pdf.space(6))
     rows = [[_("Item"), _("Qty"), _("Unit price"), _("Amount")]]
     for line in order.lines.all():
         rows.append(
             [
-                Paragraph(escape(line.title), styles["Normal"]),
+                pdf.text(line.title, styles["Normal"]),
                 str(line.quantity),
                 euros(line.unit_price_incl_tax),
                 euros(line.line_price_incl_tax),
@@ -123,74 +91,68 @@ def invoice_pdf(invoice, order, checkout) -> bytes:
     if order.shipping_incl_tax:
         rows.append(
             [
-                escape(order.shipping_method or _("Delivery")),
+                pdf.text(order.shipping_method or _("Delivery"), styles["Normal"]),
                 "1",
                 euros(order.shipping_incl_tax),
                 euros(order.shipping_incl_tax),
             ]
         )
     rows.append([_("Total"), "", "", euros(order.total_incl_tax)])
-    story.append(_table(rows, [95 * mm, 15 * mm, 30 * mm, 30 * mm]))
+    story.append(pdf.table(rows, ITEM_COLUMNS_MM, total_row=True))
     paid = checkout and checkout.paid_at
     if paid:
-        story.append(Spacer(1, 4 * mm))
+        story.append(pdf.space(4))
         story.append(
-            Paragraph(
-                escape(
-                    _("Paid on %(date)s by %(method)s.")
-                    % {"date": date_format(checkout.paid_at, "j F Y"), "method": checkout.get_method_display().lower()}
-                ),
+            pdf.text(
+                _("Paid on %(date)s by %(method)s.")
+                % {"date": date_format(checkout.paid_at, "j F Y"), "method": checkout.get_method_display().lower()},
                 styles["Normal"],
             )
         )
     story += _legal_footer(styles, professional=bool(organisation))
-    doc.build(story)
-    return buffer.getvalue()
+    return pdf.document(story, title=title)
 
 
 def quote_pdf(quote) -> bytes:
-    styles = getSampleStyleSheet()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=_("Quote %(reference)s") % {"reference": quote.reference})
+    styles = pdf.styles()
+    title = _("Quote %(reference)s") % {"reference": quote.reference}
     story = _seller_block(styles)
-    story.append(Spacer(1, 6 * mm))
-    story.append(Paragraph(escape(_("Quote %(reference)s") % {"reference": quote.reference}), styles["Title"]))
+    story.append(pdf.space(6))
+    story.append(pdf.text(title, styles["Title"]))
     dates = _("Date: %(date)s") % {"date": date_format(quote.answered_at or quote.created_at, "j F Y")}
     if quote.valid_until:
         dates += " · " + _("Valid until %(date)s") % {"date": date_format(quote.valid_until, "j F Y")}
-    story.append(Paragraph(escape(dates), styles["Normal"]))
+    story.append(pdf.text(dates, styles["Normal"]))
     organisation = quote.organisation
     address = [
         organisation.billing_line1,
         organisation.billing_line2,
         f"{organisation.billing_postcode} {organisation.billing_city}",
     ]
-    story.append(Spacer(1, 4 * mm))
+    story.append(pdf.space(4))
     story.append(
-        Paragraph(
-            _("<b>For</b>")
-            + "<br/>"
-            + _buyer_lines(organisation.name, address, [_("SIRET: %(siret)s") % {"siret": organisation.siret}]),
+        pdf.lines(
+            [organisation.name, *address, _("SIRET: %(siret)s") % {"siret": organisation.siret}],
             styles["Normal"],
+            heading=_("For"),
         )
     )
-    story.append(Spacer(1, 6 * mm))
+    story.append(pdf.space(6))
     rows = [[_("Item"), _("Qty"), _("Unit price"), _("Amount")]]
     for line in quote.lines.select_related("product"):
         price = line.unit_price or 0
         rows.append(
             [
-                Paragraph(escape(line.product.get_title()), styles["Normal"]),
+                pdf.text(line.product.get_title(), styles["Normal"]),
                 str(line.quantity),
                 euros(price),
                 euros(price * line.quantity),
             ]
         )
     rows.append([_("Total"), "", "", euros(quote.total())])
-    story.append(_table(rows, [95 * mm, 15 * mm, 30 * mm, 30 * mm]))
+    story.append(pdf.table(rows, ITEM_COLUMNS_MM, total_row=True))
     if quote.staff_note:
-        story.append(Spacer(1, 4 * mm))
-        story.append(Paragraph(escape(quote.staff_note), styles["Normal"]))
+        story.append(pdf.space(4))
+        story.append(pdf.text(quote.staff_note, styles["Normal"]))
     story += _legal_footer(styles, professional=True)
-    doc.build(story)
-    return buffer.getvalue()
+    return pdf.document(story, title=title)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from payments import stripe_api
+from reemploi.money import euros
 from shop.models import Checkout, Organisation
 from shop.validators import postcode_normalize, siret_normalize, validate_french_postcode, validate_siret
 
@@ -40,7 +41,7 @@ class CheckoutForm(forms.Form):
         fulfilment.append(
             (
                 Checkout.Fulfilment.DELIVERY,
-                _("Home delivery (%(rate)s €)") % {"rate": f"{delivery_rate:.2f}".replace(".", ",")},
+                _("Home delivery (%(rate)s)") % {"rate": euros(delivery_rate)},
             )
         )
         self.fields["fulfilment"].choices = fulfilment

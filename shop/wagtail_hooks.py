@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from devices.admin_views import forbidden_as_403
+from reemploi.permissions import forbidden_as_403
 from shop import admin_views
 from shop.admin_views import MANAGE_PERMISSION
 

@@ -1,18 +1,26 @@
-"""Back-office views guarded by one permission: PermissionDenied (answered 403) for anyone without it."""
+"""The back offices' answer to a user without the right permission: a 403 page, in the admin's layout.
+
+Views use Django's own `permission_required(..., raise_exception=True)`. Wagtail's admin turns the
+`PermissionDenied` it raises into a redirect to its dashboard, so every back-office URL is wrapped with
+`forbidden_as_403` (`decorate_urlpatterns(patterns, forbidden_as_403)`) and answers 403 instead.
+"""
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+FORBIDDEN_TEMPLATE = "backoffice/forbidden.html"
 
 
-def permission_required_403(permission: str):
-    def decorator(view_func):
-        @wraps(view_func)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
+def forbidden_as_403(view_func):
+    """Answer 403 where Wagtail's admin would turn PermissionDenied into a redirect to its dashboard."""
+
+    @wraps(view_func)
+    def wrapped(request, *args, **kwargs):
+        try:
             return view_func(request, *args, **kwargs)
+        except PermissionDenied:
+            return render(request, FORBIDDEN_TEMPLATE, status=403)
 
-        return wrapped
-
-    return decorator
+    return wrapped

@@ -414,7 +414,7 @@ class FormPage(SeoMixin, AbstractEmailForm):
         verbose_name = _("form page")
 
     def serve(self, request, *args, **kwargs):
-        from content.ratelimits import form_rate_limited
+        from reemploi.ratelimits import form_rate_limited
 
         if request.method == "POST" and form_rate_limited(request, "page-form"):
             form = self.get_form(request.POST, request.FILES, page=self, user=request.user)

@@ -143,6 +143,8 @@ TEMPLATES = [
                 "oscar.core.context_processors.metadata",
                 "content.context_processors.site_chrome",
             ],
+            # The platform's own template library: `{% load money %}{{ amount|euros }}` (reemploi/money.py).
+            "libraries": {"money": "reemploi.money"},
         },
     },
 ]

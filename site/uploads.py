@@ -1,0 +1,81 @@
+"""One checker for uploaded files: each field says which kinds it accepts and how large they may be.
+
+A file is recognised by its first bytes, never by its name or the type the browser claims, so an HTML page
+or an SVG renamed `.pdf` is refused. Used as a form-field validator (`UploadCheck(...)`) or called by a
+service before it stores a file (`upload_kind(upload, check)`).
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileKind:
+    extension: str
+    content_type: str
+    signatures: tuple[bytes, ...] = ()  # magic bytes the file starts with; none: a text file
+
+    def matches(self, head: bytes) -> bool:
+        if self.signatures:
+            return any(head.startswith(magic) for magic in self.signatures)
+        return b"\x00" not in head  # text: no NUL byte (a binary file, UTF-16 or a spreadsheet has some)
+
+
+PDF = FileKind("pdf", "application/pdf", (b"%PDF-",))
+JPEG = FileKind("jpg", "image/jpeg", (b"\xff\xd8\xff",))
+PNG = FileKind("png", "image/png", (b"\x89PNG\r\n\x1a\n",))
+CSV = FileKind("csv", "text/csv")
+KINDS = {kind.extension: kind for kind in (PDF, JPEG, PNG, CSV)}
+SNIFF_BYTES = 2048
+
+
+def content_type_of(name: str) -> str:
+    """The content type to serve a stored file with, from the extension we gave it when storing it."""
+    kind = KINDS.get(name.rsplit(".", 1)[-1].lower())
+    return kind.content_type if kind else "application/octet-stream"
+
+
+@deconstructible
+class UploadCheck:
+    """Refuse a file larger than `max_bytes`, empty, or of none of `kinds`, with the field's own words."""
+
+    def __init__(self, *kinds: FileKind, max_bytes: int, too_large=None, wrong_kind=None):
+        self.kinds = kinds
+        self.max_bytes = max_bytes
+        self.too_large = too_large
+        self.wrong_kind = wrong_kind
+
+    def __call__(self, upload) -> FileKind:
+        if upload.size > self.max_bytes:
+            message = self.too_large or _("The file is larger than %(size)s MB.") % {"size": self.max_bytes // MB}
+            raise ValidationError(message, code="too_large")
+        if upload.size == 0:
+            raise ValidationError(_("The file is empty."), code="empty")
+        upload.seek(0)
+        head = upload.read(SNIFF_BYTES)
+        upload.seek(0)
+        for kind in self.kinds:
+            if kind.matches(head):
+                return kind
+        names = ", ".join(kind.extension.upper() for kind in self.kinds)
+        message = self.wrong_kind or _("This file is not of an accepted type (%(kinds)s).") % {"kinds": names}
+        raise ValidationError(message, code="bad_type")
+
+    def __eq__(self, other):
+        return isinstance(other, UploadCheck) and (self.kinds, self.max_bytes) == (other.kinds, other.max_bytes)
+
+
+def upload_kind(upload, check: UploadCheck) -> FileKind:
+    """What the file really is, or ValidationError (the same check as the field's, for services)."""
+    return check(upload)
+
+
+def anonymous_name(prefix: str, kind: FileKind) -> str:
+    """A stored name that reveals nothing of the person nor of the name the file was uploaded with."""
+    return f"{prefix}-{uuid.uuid4().hex}.{kind.extension}"
