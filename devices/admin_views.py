@@ -9,11 +9,9 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.decorators.http import require_GET
 from wagtail.admin import messages
 
@@ -21,6 +19,7 @@ from devices import forms, imports, services
 from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch
 from devices.pdf import label_sheet_pdf
 from devices.views import passport_url
+from reemploi.admin_steps import ObjectStepView, show_refusal, steps_shown
 from reemploi.downloads import inline_document, private_file_response
 
 OPERATE_PERMISSION = "devices.operate_device"
@@ -49,14 +48,6 @@ operator_required = permission_required(OPERATE_PERMISSION, raise_exception=True
 
 def device_url(device: Device) -> str:
     return reverse("workshop_devices:detail", args=[device.pk])
-
-
-def _show_refusal(request, form, exc: ValidationError) -> None:
-    """A refused or invalid step: its message on top, field errors beside their fields."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    messages.error(request, " ".join(exc.messages))
 
 
 # --- Event details of the timeline ---------------------------------------------------------------
@@ -126,7 +117,7 @@ def event_details(event: DeviceEvent, batches: dict | None = None) -> list[tuple
 # --- Device page and its actions -----------------------------------------------------------------
 
 
-class DeviceActionView(View):
+class DeviceActionView(ObjectStepView):
     """One step of a device's life: its form posts here, and the matching service records it.
 
     `allowed_statuses` are the statuses the service accepts (constants of `devices.services`); the page
@@ -134,56 +125,32 @@ class DeviceActionView(View):
     The service still decides: a refused step re-displays the page with its message and the input kept.
     """
 
-    http_method_names = ["post"]
-    slug = ""
-    label = ""
+    model = Device
+    permission = OPERATE_PERMISSION
+    url_namespace = "workshop_devices:"
+    object_kwarg = "device"
     form_class = forms.ActionForm
     allowed_statuses: tuple[str, ...] = services.WORKSHOP
-    service = None
-    button_class = "button"
-
-    @classmethod
-    def allows(cls, device: Device) -> bool:
-        return device.status in cls.allowed_statuses
-
-    @classmethod
-    def url(cls, device: Device) -> str:
-        return reverse(f"workshop_devices:{cls.slug}", args=[device.pk])
 
     @classmethod
     def get_form(cls, device: Device, data=None, files=None):
         return cls.form_class(data, files, device=device, prefix=cls.slug)
 
-    def perform(self, device: Device, form) -> DeviceEvent:
-        return type(self).service(device=device, actor=self.request.user, **form.service_kwargs())
+    def service_kwargs(self, form) -> dict:
+        return form.service_kwargs()
 
-    @method_decorator(operator_required)
-    def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(request, *args, **kwargs)
+    def success_message(self, device: Device, event: DeviceEvent) -> str:
+        return _("“%(step)s” recorded for %(tag)s; status: “%(status)s”.") % {
+            "step": event.get_kind_display(),
+            "tag": event.device.asset_tag,
+            "status": event.get_status_after_display(),
+        }
 
-    def post(self, request, pk):
-        device = get_object_or_404(Device, pk=pk)
-        form = self.get_form(device, request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                event = self.perform(device, form)
-            except ValidationError as exc:
-                _show_refusal(request, form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("“%(step)s” recorded for %(tag)s; status: “%(status)s”.")
-                    % {
-                        "step": event.get_kind_display(),
-                        "tag": event.device.asset_tag,
-                        "status": event.get_status_after_display(),
-                    },
-                )
-                return redirect(device_url(device))
-        else:
-            messages.error(request, _("The form has errors: check the highlighted fields."))
-        device.refresh_from_db()
-        return device_page(request, device, bound=(type(self), form))
+    def success_url(self, device: Device) -> str:
+        return device_url(device)
+
+    def render_page(self, device: Device, *, bound):
+        return device_page(self.request, device, bound=bound)
 
 
 class CleanView(DeviceActionView):
@@ -299,16 +266,7 @@ def allowed_actions(device: Device) -> list[type[DeviceActionView]]:
 
 def device_page(request, device: Device, *, bound: tuple | None = None):
     """The device, its actions and its timeline; `bound` = (action view, form) re-displayed after a refusal."""
-    bound_action, bound_form = bound or (None, None)
-    actions = []
-    for action in ACTION_VIEWS:
-        if action is bound_action:
-            form = bound_form
-        elif action.allows(device):
-            form = action.get_form(device)
-        else:
-            continue
-        actions.append({"view": action, "form": form, "url": action.url(device), "open": action is bound_action})
+    actions = steps_shown(ACTION_VIEWS, device, bound=bound)
     events = list(device.events.select_related("actor", "association"))
     batch_pks = {e.data.get("batch") for e in events if isinstance(e.data.get("batch"), int)}
     batches = {b.pk: b for b in IntakeBatch.objects.select_related("donor").filter(pk__in=batch_pks)}
@@ -429,7 +387,7 @@ def quick_entry(request):
                         batch=batch, category=category, serial=form.cleaned_data["code"], actor=request.user
                     )
                 except ValidationError as exc:
-                    _show_refusal(request, form, exc)
+                    show_refusal(request, form, exc)
                 else:
                     remembered["last"] = device.pk
                     request.session[QUICK_ENTRY_SESSION_KEY] = remembered
@@ -475,7 +433,7 @@ def bulk_erasure(request):
                     devices=form.cleaned_data["devices"], actor=request.user, **form.service_kwargs()
                 )
             except ValidationError as exc:
-                _show_refusal(request, form, exc)
+                show_refusal(request, form, exc)
             else:
                 request.session[BULK_ERASURE_RESULT_KEY] = [event.pk for event in events]
                 messages.success(request, _("Erasure recorded for %(count)d device(s).") % {"count": len(events)})

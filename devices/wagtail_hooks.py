@@ -110,9 +110,7 @@ class DeviceViewSet(RegistryViewSet):
         return None
 
     def get_urlpatterns(self):
-        actions = [
-            path(f"<int:pk>/{action.slug}/", action.as_view(), name=action.slug) for action in admin_views.ACTION_VIEWS
-        ]
+        actions = [action.urlpattern() for action in admin_views.ACTION_VIEWS]
         patterns = [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
