@@ -1,6 +1,8 @@
 from django.core.cache import cache
 from wagtail.models import Page, Site
 
+from content.cache import content_version
+
 MENU_CACHE_KEY = "content:main-menu"
 
 
@@ -20,6 +22,4 @@ def main_menu(request):
 
 
 def site_chrome(request):
-    from content.cache import content_version
-
     return {"main_menu": main_menu(request), "content_version": content_version()}

@@ -1,17 +1,16 @@
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
 
-from content.models import NewsPage
-
 
 class NewsFeed(Feed):
     """RSS 2.0 feed of the latest news items, served at /actualites/rss/."""
 
     feed_type = Rss201rev2Feed
 
-    def __init__(self, index_page):
+    def __init__(self, index_page, news_items):
         super().__init__()
         self.index_page = index_page
+        self.news_items = news_items
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
@@ -27,7 +26,7 @@ class NewsFeed(Feed):
         return self.index_page.search_description or self.index_page.title
 
     def items(self):
-        return NewsPage.objects.live().public().child_of(self.index_page).order_by("-date", "-pk")[:20]
+        return self.news_items[:20]
 
     def item_title(self, item):
         return item.title

@@ -4,15 +4,20 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from content.models import Subscriber
+from content.newsletter_links import (  # noqa: F401 (the links are part of this module's interface)
+    CONFIRM_MAX_AGE,
+    CONFIRM_SALT,
+    UNSUBSCRIBE_SALT,
+    absolute_url,
+    confirm_token,
+    confirm_url,
+    unsubscribe_token,
+    unsubscribe_url,
+)
 from content.tasks import send_plain_email
-
-CONFIRM_SALT = "content.newsletter.confirm"
-UNSUBSCRIBE_SALT = "content.newsletter.unsubscribe"
-CONFIRM_MAX_AGE = 60 * 60 * 72  # the confirmation link works for three days
 
 
 class InvalidLink(Exception):
@@ -21,22 +26,6 @@ class InvalidLink(Exception):
 
 class ExpiredLink(Exception):
     """The confirmation link is older than CONFIRM_MAX_AGE."""
-
-
-def confirm_token(subscriber: Subscriber) -> str:
-    return signing.dumps(subscriber.pk, salt=CONFIRM_SALT)
-
-
-def unsubscribe_token(subscriber: Subscriber) -> str:
-    return signing.dumps(subscriber.pk, salt=UNSUBSCRIBE_SALT)
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_BASE_URL + path
-
-
-def unsubscribe_url(subscriber: Subscriber) -> str:
-    return absolute_url(reverse("newsletter:unsubscribe", args=[unsubscribe_token(subscriber)]))
 
 
 @transaction.atomic
@@ -57,7 +46,7 @@ def subscriber_request(*, email: str) -> Subscriber:
         subscriber.save()
         template = "content/email/newsletter_confirm.txt"
     context = {
-        "confirm_url": absolute_url(reverse("newsletter:confirm", args=[confirm_token(subscriber)])),
+        "confirm_url": confirm_url(subscriber),
         "unsubscribe_url": unsubscribe_url(subscriber),
         "max_age_days": CONFIRM_MAX_AGE // 86400,
     }

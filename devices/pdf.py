@@ -95,9 +95,7 @@ def batch_report_pdf(report, *, source_text: str) -> bytes:
         ),
         pdf.space(5),
         Paragraph(_("Devices by status"), styles["Heading2"]),
-        pdf.table(
-            [[_("Status"), _("Devices")]] + [[str(label), n] for _s, label, n in report.by_status], [110, 30]
-        ),
+        pdf.table([[_("Status"), _("Devices")]] + [[str(label), n] for _s, label, n in report.by_status], [110, 30]),
     ]
     if report.by_category:
         story += [

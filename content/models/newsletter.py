@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from content import newsletter_links
+
 
 class Subscriber(index.Indexed, models.Model):
     """A Circul'lettre subscriber. Counts only once the e-mail link has been followed (double opt-in)."""
@@ -28,8 +30,6 @@ class Subscriber(index.Indexed, models.Model):
         return self.email
 
     def unsubscribe_url(self):
-        from content.newsletter import unsubscribe_url
-
-        return unsubscribe_url(self)
+        return newsletter_links.unsubscribe_url(self)
 
     unsubscribe_url.short_description = _("unsubscribe link")

@@ -1,8 +1,10 @@
 """Wagtail page types of the public site and the rules of where each may stand in the tree."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,11 @@ from wagtail.search import index
 
 from content import map as brittany_map
 from content.blocks import BaseStreamBlock
+from content.feeds import NewsFeed
+from content.models.snippets import Partner
+from content.tasks import send_plain_email
+from devices.selectors import impact_figures
+from reemploi.ratelimits import form_rate_limited
 
 
 class SeoMixin:
@@ -60,8 +67,6 @@ class HomePage(SeoMixin, Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from content.models.snippets import Partner
-        from devices.selectors import impact_figures
 
         context = super().get_context(request, *args, **kwargs)
         context["impact"] = impact_figures()
@@ -195,8 +200,6 @@ class PartnersPage(SeoMixin, Page):
         verbose_name = _("partners page")
 
     def get_context(self, request, *args, **kwargs):
-        from content.models.snippets import Partner
-
         context = super().get_context(request, *args, **kwargs)
         partners = Partner.objects.select_related("logo").prefetch_related("logo__renditions")
         groups = {kind: [] for kind in Partner.Kind}
@@ -260,8 +263,6 @@ class ArticlePage(SeoMixin, Page):
         return context
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
         if self.image_id and not self.image_alt.strip():
             raise ValidationError({"image_alt": _("Describe the image for people who cannot see it.")})
@@ -357,9 +358,8 @@ class NewsIndexPage(ArticleIndexPage):
 
     @path("rss/")
     def rss(self, request):
-        from content.feeds import NewsFeed
-
-        return NewsFeed(self)(request)
+        items = NewsPage.objects.live().public().child_of(self).order_by("-date", "-pk")
+        return NewsFeed(self, items)(request)
 
 
 class StoryIndexPage(ArticleIndexPage):
@@ -414,21 +414,15 @@ class FormPage(SeoMixin, AbstractEmailForm):
         verbose_name = _("form page")
 
     def serve(self, request, *args, **kwargs):
-        from reemploi.ratelimits import form_rate_limited
-
         if request.method == "POST" and form_rate_limited(request, "page-form"):
             form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
             form.add_error(None, _("Too many submissions from your connection. Please try again in a few minutes."))
             context = self.get_context(request)
             context["form"] = form
-            from django.template.response import TemplateResponse
-
             return TemplateResponse(request, self.get_template(request), context, status=429)
         return super().serve(request, *args, **kwargs)
 
     def send_mail(self, form):
-        from content.tasks import send_plain_email
-
         addresses = [address.strip() for address in self.to_address.split(",") if address.strip()]
         send_plain_email.delay(
             subject=self.subject or str(self.title),

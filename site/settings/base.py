@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "shop",
     "payments",
     "rental",
+    "demo",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

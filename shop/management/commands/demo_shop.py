@@ -1,111 +1,15 @@
-"""`manage.py demo_shop`: list the registry's ready demo devices in the shop (called by `demo`). Idempotent."""
+"""`manage.py demo_shop`: the shop's demo alone (`shop.demo`), for a database whose registry demo is loaded.
 
-from collections import defaultdict
-from decimal import Decimal
+`manage.py demo` runs the same after the registry's demo. Idempotent.
+"""
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.utils import timezone
 
-from devices.models import Device
-from shop import services
-from shop.models import ListedDevice, Listing, Organisation
-
-PRICES = {
-    (Device.Category.LAPTOP, "A"): Decimal("249"),
-    (Device.Category.LAPTOP, "B"): Decimal("219"),
-    (Device.Category.LAPTOP, "C"): Decimal("179"),
-    (Device.Category.DESKTOP, "A"): Decimal("189"),
-    (Device.Category.DESKTOP, "B"): Decimal("159"),
-    (Device.Category.DESKTOP, "C"): Decimal("129"),
-    (Device.Category.SCREEN, "A"): Decimal("79"),
-    (Device.Category.SCREEN, "B"): Decimal("65"),
-    (Device.Category.SCREEN, "C"): Decimal("49"),
-}
+from shop import demo
 
 
 class Command(BaseCommand):
     help = "List the demo registry's ready devices under shop products."
 
-    @transaction.atomic
     def handle(self, *args, **options):
-        ready = Device.objects.filter(status=Device.Status.READY, category__in=[c for c, _g in PRICES]).exclude(
-            shop_listings__isnull=False
-        )
-        groups = defaultdict(list)
-        for device in ready.order_by("pk"):
-            groups[
-                (
-                    device.category,
-                    device.brand,
-                    device.model,
-                    device.grade,
-                    device.ram_gb,
-                    device.storage_gb,
-                    device.storage_kind,
-                    device.cpu,
-                    device.os,
-                    device.screen_inches,
-                )
-            ].append(device)
-        created = listed = 0
-        for (category, brand, model, grade, ram, storage, kind, cpu, os, screen), devices in groups.items():
-            title = " – ".join(
-                filter(
-                    None,
-                    [
-                        f"{brand} {model}",
-                        f"{ram} Go" if ram else "",
-                        f"{kind.upper()} {storage} Go" if storage else "",
-                        f"grade {grade}",
-                    ],
-                )
-            )
-            listing = Listing.objects.filter(product__title=title).first()
-            if listing is None:
-                listing = services.listing_create(
-                    category=category,
-                    title=title,
-                    price=PRICES[(category, grade)],
-                    brand=brand,
-                    model_name=model,
-                    cpu=cpu,
-                    ram_gb=ram,
-                    storage_kind=kind,
-                    storage_gb=storage,
-                    screen_inches=screen,
-                    os=os,
-                    keyboard="azerty_fr" if category == Device.Category.LAPTOP else "",
-                    grade=grade,
-                )
-                created += 1
-            for device in devices:
-                services.listing_add_device(product=listing.product, device=device, actor=None)
-                listed += 1
-        self._buyer_organisation()
-        if options["verbosity"]:
-            self.stdout.write(
-                f"Boutique : {created} produits créés, {listed} appareils mis en vente "
-                f"({ListedDevice.objects.count()} en tout)."
-            )
-
-    def _buyer_organisation(self):
-        """A verified CCAS whose demo member can order on invoice and ask for quotes."""
-        buyer = get_user_model().objects.filter(email="ccas@reemploi.example").first()
-        if buyer is None:
-            return
-        organisation, _created = Organisation.objects.update_or_create(
-            siret="26350000100015",
-            defaults={
-                "name": "CCAS de Redon (démo)",
-                "kind": Organisation.Kind.CCAS,
-                "billing_line1": "Place Saint-Sauveur",
-                "billing_postcode": "35600",
-                "billing_city": "Redon",
-                "billing_email": "ccas@reemploi.example",
-                "public_buyer": True,
-                "verified_at": timezone.now(),
-            },
-        )
-        organisation.members.add(buyer)
+        demo.load(stdout=self.stdout, verbosity=options["verbosity"])
