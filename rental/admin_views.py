@@ -1,17 +1,19 @@
 """The rental officer's back office in the Wagtail admin: the queue, an application and its steps, overdue
-loans, the rental pool. Every view requires `rental.manage_rentals` (group "Rental"); `rental.services` acts.
+loans, the rental pool. Every view requires `rental.manage_rentals` (group "Rental"); `rental.selectors`
+read, `rental.services` act. The URLs are registered by `rental.wagtail_hooks`.
 """
 
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
 from devices.models import Device
+from reemploi.admin_steps import ObjectStepView, steps_shown
 from rental import forms, selectors, services
 from rental.models import Application
 
@@ -21,70 +23,10 @@ MANAGE_PERMISSION = "rental.manage_rentals"
 officer_required = permission_required(MANAGE_PERMISSION, raise_exception=True)
 
 
-# Each step: (slug, label, form class, allowed statuses, service call taking (application, actor, data)).
-STEPS = [
-    (
-        "approve",
-        gettext_lazy("Approve and assign a device"),
-        forms.MessageForm,
-        services.APPROVABLE,
-        lambda a, actor, d: services.application_approve(application=a, actor=actor, message=d["message"]),
-    ),
-    (
-        "waitlist",
-        gettext_lazy("Approve, put on the waiting list"),
-        forms.MessageForm,
-        services.WAITLISTABLE,
-        lambda a, actor, d: services.application_waitlist(application=a, actor=actor, message=d["message"]),
-    ),
-    (
-        "request-info",
-        gettext_lazy("Ask for more information"),
-        forms.MessageForm,
-        services.INFO_REQUESTABLE,
-        lambda a, actor, d: services.application_request_info(application=a, actor=actor, message=d["message"]),
-    ),
-    (
-        "reject",
-        gettext_lazy("Reject"),
-        forms.ReasonForm,
-        services.REJECTABLE,
-        lambda a, actor, d: services.application_reject(application=a, actor=actor, reason=d["reason"]),
-    ),
-    (
-        "pickup",
-        gettext_lazy("Record the pickup"),
-        forms.PickupForm,
-        services.PICKABLE,
-        lambda a, actor, d: services.loan_pickup(application=a, actor=actor, picked_up_on=d["picked_up_on"]),
-    ),
-    (
-        "return",
-        gettext_lazy("Record the return"),
-        forms.ReturnForm,
-        services.RETURNABLE,
-        lambda a, actor, d: services.loan_return(
-            application=a, actor=actor, condition=d["condition"], note=d["note"], returned_on=d["returned_on"]
-        ),
-    ),
-    (
-        "payment",
-        gettext_lazy("Record a payment at the counter"),
-        forms.CounterPaymentForm,
-        services.PAYABLE,
-        lambda a, actor, d: services.payment_record_counter(
-            application=a, actor=actor, amount=d["amount"], paid_on=d["paid_on"], note=d["note"]
-        ),
-    ),
-    (
-        "cancel",
-        gettext_lazy("Cancel before pickup"),
-        forms.ReasonForm,
-        services.CANCELLABLE,
-        lambda a, actor, d: services.application_cancel(application=a, actor=actor, reason=d["reason"]),
-    ),
-]
-STEP_BY_SLUG = {step[0]: step for step in STEPS}
+@officer_required
+def home(request):
+    """/admin/location/: the rental officer starts from the queue."""
+    return redirect("rental_admin_queue")
 
 
 @officer_required
@@ -99,20 +41,102 @@ def queue(request):
     return render(request, "rental/admin/queue.html", {"form": form, "page_obj": page, "query": query.urlencode()})
 
 
-def _steps(application, bound=None):
-    steps = []
-    for slug, label, form_class, allowed, _call in STEPS:
-        if application.status not in allowed:
-            continue
-        if bound and bound[0] == slug:
-            form = bound[1]
-        else:
-            form = form_class(prefix=slug)
-        steps.append({"slug": slug, "label": label, "form": form, "open": bool(bound and bound[0] == slug)})
-    return steps
+# --- An application's page and its steps ---------------------------------------------------------
 
 
-def _application_page(request, application, bound=None, status=200):
+class ApplicationStepView(ObjectStepView):
+    """One step of an application: its form posts here, and the matching service records it.
+
+    `allowed_statuses` are the statuses the service accepts (constants of `rental.services`); the page shows
+    the step only then. A refusal or an invalid form re-displays the page (status 400) with the input kept.
+    """
+
+    model = Application
+    permission = MANAGE_PERMISSION
+    url_namespace = "rental_admin_step:"
+    object_kwarg = "application"
+    invalid_status = 400
+
+    def success_message(self, application: Application, result) -> str:
+        application.refresh_from_db()
+        return _("“%(step)s” recorded for %(reference)s; status: “%(status)s”.") % {
+            "step": self.label,
+            "reference": application.reference,
+            "status": application.get_status_display(),
+        }
+
+    def success_url(self, application: Application) -> str:
+        return reverse("rental_admin_application", args=[application.pk])
+
+    def render_page(self, application: Application, *, bound):
+        return application_page(self.request, application, bound=bound, status=self.invalid_status)
+
+
+class ApproveStep(ApplicationStepView):
+    slug, label, form_class = "approve", gettext_lazy("Approve and assign a device"), forms.MessageForm
+    allowed_statuses = services.APPROVABLE
+    service = staticmethod(services.application_approve)
+
+
+class WaitlistStep(ApplicationStepView):
+    slug, label, form_class = "waitlist", gettext_lazy("Approve, put on the waiting list"), forms.MessageForm
+    allowed_statuses = services.WAITLISTABLE
+    service = staticmethod(services.application_waitlist)
+
+
+class RequestInfoStep(ApplicationStepView):
+    slug, label, form_class = "request-info", gettext_lazy("Ask for more information"), forms.MessageForm
+    allowed_statuses = services.INFO_REQUESTABLE
+    service = staticmethod(services.application_request_info)
+
+
+class RejectStep(ApplicationStepView):
+    slug, label, form_class = "reject", gettext_lazy("Reject"), forms.ReasonForm
+    allowed_statuses = services.REJECTABLE
+    service = staticmethod(services.application_reject)
+
+
+class PickupStep(ApplicationStepView):
+    slug, label, form_class = "pickup", gettext_lazy("Record the pickup"), forms.PickupForm
+    allowed_statuses = services.PICKABLE
+    service = staticmethod(services.loan_pickup)
+
+
+class ReturnStep(ApplicationStepView):
+    slug, label, form_class = "return", gettext_lazy("Record the return"), forms.ReturnForm
+    allowed_statuses = services.RETURNABLE
+    service = staticmethod(services.loan_return)
+
+
+class CounterPaymentStep(ApplicationStepView):
+    slug, label, form_class = "payment", gettext_lazy("Record a payment at the counter"), forms.CounterPaymentForm
+    allowed_statuses = services.PAYABLE
+    service = staticmethod(services.payment_record_counter)
+
+
+class CancelStep(ApplicationStepView):
+    slug, label, form_class = "cancel", gettext_lazy("Cancel before pickup"), forms.ReasonForm
+    allowed_statuses = services.CANCELLABLE
+    service = staticmethod(services.application_cancel)
+
+
+STEP_VIEWS: list[type[ApplicationStepView]] = [
+    ApproveStep,
+    WaitlistStep,
+    RequestInfoStep,
+    RejectStep,
+    PickupStep,
+    ReturnStep,
+    CounterPaymentStep,
+    CancelStep,
+]
+
+
+def application_page(request, application: Application, *, bound: tuple | None = None, status: int = 200):
+    """The application, the steps its status allows and its history; `bound` = (step view, form) after a
+    refusal, re-displayed when the status still allows that step."""
+    if bound is not None and not bound[0].allows(application):
+        bound = None
     return render(
         request,
         "rental/admin/application.html",
@@ -121,10 +145,10 @@ def _application_page(request, application, bound=None, status=200):
             "events": application.events.select_related("actor"),
             "agreement": getattr(application, "agreement", None),
             "payments": application.payments.all(),
-            "schedule": services.loan_schedule(application),
-            "balance": services.balance(application),
-            "steps": _steps(application, bound),
-            "free_devices": services._free_pool_devices(application.pickup_association).count(),
+            "schedule": selectors.loan_schedule(application),
+            "balance": selectors.balance(application),
+            "steps": steps_shown(STEP_VIEWS, application, bound=bound),
+            "free_devices": selectors.free_pool_devices(application.pickup_association).count(),
         },
         status=status,
     )
@@ -135,38 +159,10 @@ def application_detail(request, pk):
     application = get_object_or_404(
         Application.objects.select_related("programme", "pickup_association", "device", "applicant"), pk=pk
     )
-    return _application_page(request, application)
+    return application_page(request, application)
 
 
-@officer_required
-@require_POST
-def application_step(request, pk, slug):
-    step = STEP_BY_SLUG.get(slug)
-    application = get_object_or_404(Application, pk=pk)
-    if step is None:
-        raise PermissionDenied
-    _slug, label, form_class, _allowed, call = step
-    form = form_class(request.POST, prefix=slug)
-    if form.is_valid():
-        try:
-            call(application, request.user, form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            messages.error(request, " ".join(exc.messages))
-        else:
-            application.refresh_from_db()
-            messages.success(
-                request,
-                _("“%(step)s” recorded for %(reference)s; status: “%(status)s”.")
-                % {"step": label, "reference": application.reference, "status": application.get_status_display()},
-            )
-            return redirect("rental_admin_application", pk=application.pk)
-    else:
-        messages.error(request, _("The form has errors: check the highlighted fields."))
-    application.refresh_from_db()
-    return _application_page(request, application, bound=(slug, form), status=400)
+# --- Overdue loans and the rental pool -----------------------------------------------------------
 
 
 @officer_required

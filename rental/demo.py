@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from devices import services as device_services
 from devices.models import Association, Device
-from rental import services
+from rental import selectors, services
 from rental.models import Application, TrainingProgramme
 
 OFFICER_EMAIL = "location@reemploi.example"
@@ -84,8 +84,8 @@ def _programmes():
 
 def _pool(association, actor, wanted: int):
     """Make sure Déclic's rental pool has `wanted` free laptops (ready ones are added if needed)."""
-    free = services._free_pool_devices(association).count()
-    ready = Device.objects.filter(association=association, status=Device.Status.READY, category=services.POOL_CATEGORY)
+    free = selectors.free_pool_devices(association).count()
+    ready = Device.objects.filter(association=association, status=Device.Status.READY, category=selectors.POOL_CATEGORY)
     for device in ready[: max(0, wanted - free)]:
         device_services.device_reserve_for_rental(device=device, actor=actor)
 

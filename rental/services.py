@@ -1,10 +1,13 @@
 """Every change of a rental application goes through one of these functions.
 
 Each checks the transition on the locked row, writes the application and its history event in one
-transaction, and queues its e-mail for after the commit. A refused step raises `RentalRefused` (a
-ValidationError with a French message). Devices change only through `devices.services`.
+transaction, and queues its e-mail for after the commit (`rental.emails`). A refused step raises
+`RentalRefused` (a ValidationError with a French message). Devices change only through `devices.services`.
+Reads live in `rental.selectors`.
 
-No function here calls Stripe: `rental.stripe_billing` does, outside any transaction.
+No function here calls Stripe: `rental.stripe_billing` does, outside any transaction; a loan that ends only
+schedules the stop of its subscription for after the commit. Imports go one way: services import
+selectors, emails and stripe_billing; none of them imports services.
 """
 
 import re
@@ -17,16 +20,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from devices import services as device_services
 from devices.models import Association, BeneficiaryCategory, Device, department_of_postcode
 from reemploi.money import euros
-from rental import billing
+from rental import selectors
+from rental.emails import notify_staff, notify_trainee
 from rental.models import Agreement, Application, ApplicationEvent, Payment
-from rental.notifications import notify_staff, notify_trainee
+from rental.pdf import agreement_pdf
+from rental.stripe_billing import subscription_cancel_after_commit
 from rental.uploads import PROOF_UPLOAD, proof_name
 
 Status = Application.Status
@@ -42,8 +46,6 @@ CANCELLABLE = (Status.APPROVED, Status.SIGNED)
 PICKABLE = (Status.SIGNED,)
 RETURNABLE = (Status.ACTIVE,)
 PAYABLE = (Status.SIGNED, Status.ACTIVE, Status.CLOSED)
-OPEN = tuple(s for s in Status.values if s not in Application.FINISHED)
-POOL_CATEGORY = Device.Category.LAPTOP
 
 APPLICATION_FIELDS = (
     "first_name",
@@ -70,10 +72,6 @@ class RentalRefused(ValidationError):
 
 
 # --- Helpers -------------------------------------------------------------------------------------
-
-
-def monthly_amount() -> Decimal:
-    return Decimal(str(settings.RENTAL_MONTHLY_AMOUNT)).quantize(Decimal("0.01"))
 
 
 def _name_key(name: str) -> str:
@@ -107,25 +105,6 @@ def _save(application: Application, *fields: str) -> None:
     application.save(update_fields=[*fields, "updated_at"] if fields else None)
 
 
-def _today(today: date | None) -> date:
-    return today or timezone.localdate()
-
-
-# --- Reads used by the rules --------------------------------------------------------------------
-
-
-def overdue_loans(today: date | None = None):
-    return Application.objects.filter(status=Status.ACTIVE, due_on__lt=_today(today))
-
-
-def user_has_overdue_loan(user, today: date | None = None) -> bool:
-    return overdue_loans(today).filter(applicant=user).exists()
-
-
-def user_open_application(user) -> Application | None:
-    return Application.objects.filter(applicant=user, status__in=OPEN).first()
-
-
 # --- Application ---------------------------------------------------------------------------------
 
 
@@ -139,14 +118,14 @@ def application_submit(*, applicant, proof: File, today: date | None = None, **f
     unknown = set(fields) - set(APPLICATION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown application fields: {', '.join(sorted(unknown))}")
-    if user_has_overdue_loan(applicant, today):
+    if selectors.user_has_overdue_loan(applicant, today):
         raise RentalRefused(
             _(
                 "You cannot apply again while a computer lent to you is overdue: bring it back to your "
                 "association first."
             )
         )
-    if user_open_application(applicant) is not None:
+    if selectors.user_open_application(applicant) is not None:
         raise RentalRefused(_("You already have an application in progress: follow it from your applications page."))
     application = Application(applicant=applicant, privacy_accepted_at=timezone.now(), **fields)
     application.department = department_of_postcode(application.postcode)
@@ -181,7 +160,7 @@ def application_request_info(*, application: Application, actor, message: str) -
     application.status = Status.INFO_REQUESTED
     _save(application, "status")
     _event(application, actor=actor, title=_("More information requested"), message=message.strip())
-    notify_trainee(application, "info_requested", message.strip())
+    notify_trainee(application, "info_requested", message=message.strip())
     return application
 
 
@@ -207,18 +186,9 @@ def application_answer(*, application: Application, applicant, message: str, pro
     return application
 
 
-def _free_pool_devices(association: Association):
-    """Devices of the association's rental pool that no application holds, oldest in the pool first."""
-    return (
-        Device.objects.filter(association=association, status=Device.Status.RESERVED, category=POOL_CATEGORY)
-        .exclude(rental_applications__status__in=Application.HOLDING_DEVICE)
-        .order_by("updated_at", "pk")
-    )
-
-
 def _assign(application: Application, device: Device, actor) -> None:
     """Bind the device to the (locked) application and draw up its agreement."""
-    amount = monthly_amount()
+    amount = selectors.monthly_amount()
     application.device = device
     application.monthly_amount = amount
     application.status = Status.APPROVED
@@ -252,7 +222,7 @@ def application_approve(*, application: Application, actor, message: str = "") -
     # One allocation at a time per association (PostgreSQL row lock; SQLite serialises writers anyway).
     Association.objects.select_for_update().get(pk=application.pickup_association_id)
     application.decided_at = application.decided_at or timezone.now()
-    device = _free_pool_devices(application.pickup_association).select_for_update().first()
+    device = selectors.free_pool_devices(application.pickup_association).select_for_update().first()
     if device is None:
         if application.status != Status.WAITLISTED:
             _waitlist(application, actor, message or _("No computer is free at the pickup association yet."))
@@ -267,7 +237,7 @@ def _waitlist(application: Application, actor, message: str) -> None:
     application.decided_at = application.decided_at or application.waitlisted_at
     _save(application, "status", "waitlisted_at", "decided_at")
     _event(application, actor=actor, title=_("Approved, on the waiting list"), message=message)
-    notify_trainee(application, "waitlisted", message)
+    notify_trainee(application, "waitlisted", message=message)
 
 
 @transaction.atomic
@@ -290,7 +260,7 @@ def application_reject(*, application: Application, actor, reason: str) -> Appli
     application.decided_at = timezone.now()
     _save(application, "status", "rejection_reason", "decided_at")
     _event(application, actor=actor, title=_("Rejected"), message=reason.strip())
-    notify_trainee(application, "rejected", reason.strip())
+    notify_trainee(application, "rejected", message=reason.strip())
     return application
 
 
@@ -306,8 +276,8 @@ def application_cancel(*, application: Application, actor, reason: str) -> Appli
     application.closed_at = timezone.now()
     _save(application, "status", "closed_at")
     _event(application, actor=actor, title=_("Cancelled before pickup"), message=reason.strip())
-    notify_trainee(application, "cancelled", reason.strip())
-    _cancel_subscription_after_commit(application)
+    notify_trainee(application, "cancelled", message=reason.strip())
+    subscription_cancel_after_commit(application)
     waitlist_allocate(association=association, actor=actor)
     return application
 
@@ -332,7 +302,7 @@ def waitlist_allocate(*, association: Association | None = None, actor=None) -> 
             .order_by("waitlisted_at", "pk")
         )
         for application in waiting:
-            device = _free_pool_devices(assoc).select_for_update().first()
+            device = selectors.free_pool_devices(assoc).select_for_update().first()
             if device is None:
                 break
             _assign(application, device, actor)
@@ -357,8 +327,6 @@ def agreement_sign(
     *, application: Application, applicant, typed_name: str, accepted: bool, ip: str | None, now: datetime | None = None
 ) -> Agreement:
     """The trainee signs online: their typed full name, an explicit acceptance, the time and address."""
-    from rental.pdf import agreement_pdf
-
     application = _locked(application)
     if application.applicant_id != getattr(applicant, "pk", None):
         raise RentalRefused(_("This application is not yours."))
@@ -463,59 +431,8 @@ def loan_return(
     _save(application, "status", "returned_on", "return_condition", "closed_at")
     _event(application, actor=actor, title=_("Device returned"), message=note.strip())
     notify_trainee(application, "returned")
-    _cancel_subscription_after_commit(application)
+    subscription_cancel_after_commit(application)
     return application
-
-
-def _cancel_subscription_after_commit(application: Application) -> None:
-    if application.stripe_subscription_id and application.subscription_cancelled_at is None:
-        from rental.tasks import cancel_subscription
-
-        pk = application.pk
-        transaction.on_commit(lambda: cancel_subscription.delay(application_id=pk))
-
-
-@transaction.atomic
-def subscription_cancelled(*, application: Application) -> None:
-    Application.objects.filter(pk=application.pk, subscription_cancelled_at__isnull=True).update(
-        subscription_cancelled_at=timezone.now()
-    )
-
-
-def billing_start(application: Application) -> date | None:
-    agreement = getattr(application, "agreement", None)
-    if agreement is None or not agreement.is_signed:
-        return None
-    return agreement.starts_on
-
-
-def loan_schedule(application: Application, today: date | None = None):
-    start = billing_start(application)
-    if start is None or application.monthly_amount is None:
-        return []
-    return billing.schedule(
-        start=start,
-        planned_end=application.due_on or start,
-        returned_on=application.returned_on,
-        amount=application.monthly_amount,
-        paid=paid_total(application),
-        today=_today(today),
-    )
-
-
-def paid_total(application: Application) -> Decimal:
-    return sum((p.amount for p in application.payments.all() if p.status == Payment.Status.PAID), start=Decimal("0.00"))
-
-
-def balance(application: Application, today: date | None = None) -> Decimal:
-    """What the trainee owes for the months begun so far (negative: paid in advance or to refund)."""
-    start = billing_start(application)
-    if start is None or application.monthly_amount is None:
-        return Decimal("0.00")
-    owed = billing.amount_owed(
-        start=start, today=_today(today), returned_on=application.returned_on, amount=application.monthly_amount
-    )
-    return owed - paid_total(application)
 
 
 # --- Payments ------------------------------------------------------------------------------------
@@ -543,7 +460,7 @@ def payment_record_counter(
     payment.save()
     title = _("Payment of %(amount)s received at the counter") % {"amount": euros(amount)}
     _event(application, actor=actor, title=title)
-    notify_trainee(application, "payment_recorded", str(amount))
+    notify_trainee(application, "payment_recorded", amount=amount)
     return payment
 
 
@@ -587,7 +504,7 @@ def payment_record_invoice(*, invoice: dict, paid: bool) -> Payment | None:
             notify_staff(application, "charged_after_return")
     else:
         _event(application, actor=None, title=_("Monthly payment of %(amount)s failed") % {"amount": euros(amount)})
-        notify_trainee(application, "payment_failed", str(amount))
+        notify_trainee(application, "payment_failed", amount=amount)
         notify_staff(application, "payment_failed")
     return payment
 
@@ -598,7 +515,7 @@ def payment_record_invoice(*, invoice: dict, paid: bool) -> Payment | None:
 def reminders_send(today: date | None = None) -> dict:
     """Due-date reminders (RENTAL_DUE_REMINDER_DAYS before the end) and overdue reminders (every
     RENTAL_OVERDUE_REMINDER_DAYS days after it). Each reminder is recorded, so a second run sends nothing."""
-    today = _today(today)
+    today = today or timezone.localdate()
     sent = {"due": 0, "overdue": 0}
     for days in sorted(settings.RENTAL_DUE_REMINDER_DAYS, reverse=True):
         target = today + timedelta(days=days)
@@ -612,7 +529,7 @@ def reminders_send(today: date | None = None) -> dict:
                 notify_trainee(application, "due_reminder")
                 sent["due"] += 1
     interval = timedelta(days=settings.RENTAL_OVERDUE_REMINDER_DAYS)
-    for application in overdue_loans(today):
+    for application in selectors.overdue_loans(today):
         with transaction.atomic():
             application = _locked(application)
             last = application.overdue_reminded_on
@@ -644,20 +561,6 @@ PERSONAL_FIELDS = {
 }
 
 
-def purge_due(now: datetime | None = None):
-    """Finished applications whose retention period is over and whose personal data is still there."""
-    now = now or timezone.now()
-    rejected_before = now - timedelta(days=settings.RENTAL_RETENTION_DAYS)
-    closed_before = now - timedelta(days=settings.RENTAL_CLOSED_RETENTION_DAYS)
-    return Application.objects.filter(purged_at__isnull=True).filter(_finished_q(rejected_before, closed_before))
-
-
-def _finished_q(rejected_before, closed_before) -> Q:
-    return Q(status=Status.REJECTED, decided_at__lt=rejected_before) | Q(
-        status__in=[Status.CLOSED, Status.CANCELLED], closed_at__lt=closed_before
-    )
-
-
 def applications_purge(now: datetime | None = None) -> int:
     """Delete the personal data and files of finished applications after the retention period.
 
@@ -665,7 +568,7 @@ def applications_purge(now: datetime | None = None) -> int:
     (without Stripe identifiers). The registry's events never held a person's identity and are left alone.
     """
     count = 0
-    for pk in purge_due(now).values_list("pk", flat=True):
+    for pk in selectors.purge_due(now).values_list("pk", flat=True):
         files = []
         with transaction.atomic():
             application = Application.objects.select_for_update().get(pk=pk)

@@ -3,17 +3,24 @@
 Every function here calls Stripe and therefore refuses to run inside a database transaction (a slow or
 failing Stripe must never hold locks nor be rolled back half-way). Plans, not Prices: the tests' localstripe
 has no /v1/prices.
+
+This module records only Stripe's own bookkeeping (the kept Plans, the moment a subscription stopped); the
+loan's state changes stay in `rental.services`, which imports this module (to stop a subscription after
+its transaction commits) and is never imported by it.
 """
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 import stripe
+from celery import shared_task
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from payments import stripe_api
-from rental import services
+from rental import selectors
 from rental.models import Application, StripePlan
 
 logger = logging.getLogger(__name__)
@@ -24,6 +31,14 @@ UNPAID_STATUSES = ("incomplete", "incomplete_expired", "unpaid")
 
 class SubscriptionFailed(Exception):
     """Stripe refused: the message is for the trainee, in French."""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A running monthly subscription, for `rental.services.payment_method_set` to record."""
+
+    customer_id: str
+    subscription_id: str
 
 
 def _outside_transaction() -> None:
@@ -62,17 +77,20 @@ def plan_ensure(amount) -> str:
     return row.plan_id
 
 
-def subscription_start(application: Application, *, method: str, card_token: str = "", iban: str = "") -> Application:
+def subscription_start(
+    application: Application, *, method: str, card_token: str = "", iban: str = ""
+) -> Subscription | None:
     """Create the trainee's Stripe customer and monthly subscription; the first month is charged now.
 
     `card_token`: Stripe.js's token of the card (the card number never reaches us); `iban`: for SEPA Direct
-    Debit. On refusal nothing is kept in Stripe and `SubscriptionFailed` says why.
+    Debit. On refusal nothing is kept in Stripe and `SubscriptionFailed` says why. None: the loan already
+    has a running subscription. The caller records the new one with `rental.services.payment_method_set`.
     """
     _outside_transaction()
     if application.status not in (Application.Status.SIGNED, Application.Status.ACTIVE):
         raise SubscriptionFailed(_("The agreement must be signed before payment is set up."))
     if application.stripe_subscription_id and application.subscription_cancelled_at is None:
-        return application
+        return None
     client = stripe_api.client()
     secret = card_token or iban.replace(" ", "").upper()
     attempt = f"reemploi-rental-{application.pk}-{hashlib.sha256(secret.encode()).hexdigest()[:16]}"
@@ -132,9 +150,7 @@ def subscription_start(application: Application, *, method: str, card_token: str
         raise SubscriptionFailed(
             _("The first payment was refused. Nothing has been kept; try another card or account.")
         )
-    return services.payment_method_set(
-        application=application, method=method, customer_id=customer["id"], subscription_id=subscription["id"]
-    )
+    return Subscription(customer_id=customer["id"], subscription_id=subscription["id"])
 
 
 def _cancel_quietly(client, subscription_id: str) -> None:
@@ -161,7 +177,9 @@ def subscription_cancel(application: Application) -> bool:
     except stripe.StripeError as exc:
         logger.warning("Rental %s: subscription not cancelled yet (%s)", application.reference, exc)
         return False
-    services.subscription_cancelled(application=application)
+    Application.objects.filter(pk=application.pk, subscription_cancelled_at__isnull=True).update(
+        subscription_cancelled_at=timezone.now()
+    )
     return True
 
 
@@ -169,8 +187,17 @@ def subscriptions_cancel_pending() -> int:
     """Closed or cancelled loans whose subscription is still running (Stripe was down at the return)."""
     if not stripe_api.enabled():
         return 0
-    pending = Application.objects.filter(
-        status__in=[Application.Status.CLOSED, Application.Status.CANCELLED],
-        subscription_cancelled_at__isnull=True,
-    ).exclude(stripe_subscription_id="")
-    return sum(1 for application in pending if subscription_cancel(application))
+    return sum(1 for application in selectors.subscriptions_to_cancel() if subscription_cancel(application))
+
+
+def subscription_cancel_after_commit(application: Application) -> None:
+    """Stop the loan's subscription, if it has a running one, once the current transaction commits."""
+    if application.stripe_subscription_id and application.subscription_cancelled_at is None:
+        pk = application.pk
+        transaction.on_commit(lambda: cancel_subscription.delay(application_id=pk))
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def cancel_subscription(*, application_id: int):
+    """Stop a loan's Stripe subscription (after the return or a cancellation); retried while Stripe fails."""
+    subscription_cancel(Application.objects.get(pk=application_id))

@@ -1,6 +1,7 @@
 """The trainee's portal at /location/: eligibility, application, "Mes demandes", signing, payment, files.
 
-Views stay thin: forms validate, `rental.services` and `rental.stripe_billing` act. An application is shown
+Views stay thin: forms validate, `rental.selectors` read, `rental.services` and `rental.stripe_billing` act
+(Stripe first, outside any transaction, then the service records the result). An application is shown
 to its applicant only (another user gets a 404); its files also to rental staff.
 """
 
@@ -60,7 +61,7 @@ def landing(request):
         {
             "form": form,
             "eligible": eligible,
-            "amount": services.monthly_amount(),
+            "amount": selectors.monthly_amount(),
             "associations": selectors.pickup_associations(),
             "retention_days": settings.RENTAL_RETENTION_DAYS,
         },
@@ -68,9 +69,9 @@ def landing(request):
 
 
 def _blocking_reason(user) -> str:
-    if services.user_has_overdue_loan(user):
+    if selectors.user_has_overdue_loan(user):
         return _("A computer lent to you is overdue: bring it back to your association before applying again.")
-    if services.user_open_application(user) is not None:
+    if selectors.user_open_application(user) is not None:
         return _("You already have an application in progress: follow it from your applications page.")
     return ""
 
@@ -112,7 +113,7 @@ def apply(request):
             "form": form,
             "sections": _apply_sections(form),
             "file_again": form.is_bound,
-            "amount": services.monthly_amount(),
+            "amount": selectors.monthly_amount(),
         },
         status=status,
     )
@@ -192,9 +193,9 @@ def my_application(request, pk):
             "application": application,
             "events": application.events.all(),
             "agreement": getattr(application, "agreement", None),
-            "schedule": services.loan_schedule(application),
+            "schedule": selectors.loan_schedule(application),
             "payments": application.payments.all(),
-            "balance": services.balance(application),
+            "balance": selectors.balance(application),
             "answer_form": answer_form,
             "can_sign": application.status in services.SIGNABLE,
             "can_set_up_payment": _can_set_up_payment(application),
@@ -218,7 +219,7 @@ def _start_payment(request, application, form) -> bool:
         services.payment_method_set(application=application, method=method, actor=request.user)
         return True
     try:
-        stripe_billing.subscription_start(
+        subscription = stripe_billing.subscription_start(
             application,
             method=method,
             card_token=form.cleaned_data.get("card_token", ""),
@@ -227,6 +228,13 @@ def _start_payment(request, application, form) -> bool:
     except stripe_billing.SubscriptionFailed as exc:
         form.add_error(None, str(exc))
         return False
+    if subscription is not None:  # None: a subscription is already running
+        services.payment_method_set(
+            application=application,
+            method=method,
+            customer_id=subscription.customer_id,
+            subscription_id=subscription.subscription_id,
+        )
     return True
 
 

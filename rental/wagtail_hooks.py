@@ -1,12 +1,18 @@
-"""The "Rental" menu of the Wagtail admin: applications, overdue loans, the rental pool, training programmes."""
+"""The "Rental" menu of the Wagtail admin: applications, overdue loans, the rental pool, training programmes.
+
+Two viewsets under /admin/location/: the officer's pages (`rental.admin_views`) and the training
+programmes. Every page answers 403 to a user without the permission it needs, and the menu is hidden
+from them.
+"""
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
@@ -24,6 +30,34 @@ class RentalMenuItem(MenuItem):
 class RentalSubmenu(SubmenuMenuItem):
     def is_shown(self, request):
         return request.user.has_perm(MANAGE_PERMISSION)
+
+
+class RentalOfficeViewSet(ViewSet):
+    """The rental officer's pages: the queue, an application and its steps, overdue loans, the pool.
+
+    Its URLs keep their global names (`rental_admin_queue`, `rental_admin_application`, …): the viewset has
+    no namespace of its own, and the steps are named `rental_admin_step:<slug>`.
+    """
+
+    name = "rental_admin"
+    url_prefix = "location"
+    url_namespace = ""
+    icon = "desktop"
+
+    def get_url_name(self, view_name):
+        return view_name  # already global
+
+    def get_urlpatterns(self):
+        steps = [step.urlpattern("demandes/") for step in admin_views.STEP_VIEWS]
+        patterns = [
+            path("", admin_views.home, name="rental_admin_home"),
+            path("demandes/", admin_views.queue, name="rental_admin_queue"),
+            path("demandes/<int:pk>/", admin_views.application_detail, name="rental_admin_application"),
+            path("", include((steps, "rental_admin_step"))),
+            path("retards/", admin_views.overdue, name="rental_admin_overdue"),
+            path("parc/", admin_views.pool, name="rental_admin_pool"),
+        ]
+        return decorate_urlpatterns(patterns, forbidden_as_403)
 
 
 class ProgrammeViewSet(ModelViewSet):
@@ -55,24 +89,9 @@ class ProgrammeViewSet(ModelViewSet):
         return Permission.objects.filter(content_type=ContentType.objects.get_for_model(self.model))
 
 
-programme_viewset = ProgrammeViewSet()
-
-
 @hooks.register("register_admin_viewset")
-def register_programme_viewset():
-    return programme_viewset
-
-
-@hooks.register("register_admin_urls")
-def register_rental_admin_urls():
-    views = [
-        path("location/demandes/", admin_views.queue, name="rental_admin_queue"),
-        path("location/demandes/<int:pk>/", admin_views.application_detail, name="rental_admin_application"),
-        path("location/demandes/<int:pk>/<slug:slug>/", admin_views.application_step, name="rental_admin_step"),
-        path("location/retards/", admin_views.overdue, name="rental_admin_overdue"),
-        path("location/parc/", admin_views.pool, name="rental_admin_pool"),
-    ]
-    return [path(p.pattern._route, forbidden_as_403(p.callback), name=p.name) for p in views]
+def register_rental_viewsets():
+    return [RentalOfficeViewSet(), ProgrammeViewSet()]
 
 
 @hooks.register("register_admin_menu_item")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from rental import billing, services
+from rental import billing, selectors, services
 from tests.rental.conftest import S
 
 FIVE = Decimal("5.00")
@@ -72,5 +72,5 @@ def test_a_loan_returned_early_owes_only_its_months_begun(application_in, office
         application=application, actor=officer, condition="Bon état", returned_on=start + datetime.timedelta(days=40)
     )
     application.refresh_from_db()
-    assert len(services.loan_schedule(application, today=start + datetime.timedelta(days=400))) == 2
-    assert services.balance(application, today=start + datetime.timedelta(days=400)) == FIVE
+    assert len(selectors.loan_schedule(application, today=start + datetime.timedelta(days=400))) == 2
+    assert selectors.balance(application, today=start + datetime.timedelta(days=400)) == FIVE

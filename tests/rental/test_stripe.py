@@ -12,13 +12,10 @@ from django.test import Client
 
 from payments import stripe_api
 from payments.models import StripeEvent
-from rental import services, stripe_billing
+from rental import selectors, services, stripe_billing
 from rental.models import Application, Payment, StripePlan
 from tests.rental.conftest import S, ensure_rental_group
-from tests.stripe_server import event_payload, post_webhook
-
-VISA = "4242424242424242"
-DECLINED_ON_CHARGE = "4000000000000341"
+from tests.stripe_server import DECLINED_ON_CHARGE, card_token, event_payload, post_webhook
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("base_data")]
 
@@ -26,13 +23,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 @pytest.fixture(autouse=True)
 def _rental_group(base_data):
     ensure_rental_group()
-
-
-def card_token(number=VISA) -> str:
-    token = stripe_api.client().v1.tokens.create(
-        params={"card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"}}
-    )
-    return token["id"]
 
 
 def sign(client, application, **payment):
@@ -106,7 +96,7 @@ def test_invoice_paid_events_are_recorded_once_even_replayed(client, stripe_live
     assert payment.stripe_invoice_id == invoice["id"]
     assert payment.method == Application.PaymentMethod.CARD
     assert StripeEvent.objects.filter(event_id__in=["evt_rental_succeeded", "evt_rental_paid"]).count() == 2
-    assert services.paid_total(application) == Decimal("5.00")
+    assert selectors.paid_total(application) == Decimal("5.00")
 
 
 def test_a_failed_payment_notifies_trainee_and_staff_once(client, stripe_live, application_in, mailoutbox, settings):
@@ -146,7 +136,7 @@ def test_charges_stop_at_the_return(client, stripe_live, application_in, officer
     application.refresh_from_db()
     assert application.subscription_cancelled_at is not None
     assert stripe_api.client().v1.subscriptions.retrieve(application.stripe_subscription_id)["status"] == "canceled"
-    assert len(services.loan_schedule(application)) == 1
+    assert len(selectors.loan_schedule(application)) == 1
     assert stripe_billing.subscription_cancel(application) is True  # idempotent
 
 
