@@ -264,8 +264,8 @@ def build(products: int):
     from django.utils import timezone
 
     from devices.models import Association, BeneficiaryCategory, Device, DeviceEvent, Donor, IntakeBatch
-    from shop import services
     from shop.models import ListedDevice
+    from shop.services import listings as services
 
     rng = random.Random(SEED)
     S = Device.Status

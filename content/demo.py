@@ -3,8 +3,8 @@
 Builds the home page's content, the network and its eight member associations, partners with generated
 logos, news and stories, the legal pages, the contact and donation forms, the site settings and the
 editorial roles (Editors, Moderators). The texts live in `content.demo_data`. `load()` is called by
-`manage.py demo` (the `demo` app), which then hands the member associations to the registry's demo:
-this module imports nothing from the apps above content.
+`manage.py demo` (the `demo` app) after the registry's demo, whose member associations the member pages
+present: this module reads the registry (as `content` may) and imports nothing from the apps above it.
 
 Running it again changes nothing: pages are looked up by parent and slug, snippets by name, images by title.
 A page whose content differs from the data is updated and gets one new published revision; an unchanged
@@ -44,14 +44,8 @@ from content.models import (
     StoryPage,
 )
 from content.roles import roles_ensure
+from devices.models import Association
 
-SERVICE_FLAGS = {
-    "sale": "offers_sale",
-    "rental": "offers_rental",
-    "repair": "offers_repair",
-    "training": "offers_training",
-    "collection": "offers_collection",
-}
 FORM_FIELD_ATTRS = ("label", "field_type", "required", "help_text")
 
 
@@ -59,8 +53,7 @@ FORM_FIELD_ATTRS = ("label", "field_type", "required", "help_text")
 def load() -> dict:
     """Build or refresh the site's demo content.
 
-    Returns the number of pages created or updated (`changes`) and the member associations as
-    (name, slug, city, département), for the registry's demo to create the same associations.
+    Returns the number of pages created or updated (`changes`).
     """
     pages = _Pages()
     home = pages.home()
@@ -73,10 +66,7 @@ def load() -> dict:
     _articles(pages, home)
     _legal(pages, home)
     _forms(pages, home)
-    return {
-        "changes": pages.changes,
-        "associations": [(a["name"], a["slug"], a["city"], a["department"]) for a in data.ASSOCIATIONS],
-    }
+    return {"changes": pages.changes}
 
 
 # --- comparing page content --------------------------------------------------------------------------------
@@ -243,27 +233,22 @@ def _sites(home):
 
 
 def _network(pages, home):
+    """The network page and one page per member association of the registry (created first by its demo)."""
     index = pages.page(home, NetworkIndexPage, "reseau", show_in_menus=True, **data.NETWORK)
+    associations = {association.slug: association for association in Association.objects.all()}
     for member in data.ASSOCIATIONS:
-        flags = {flag: key in member["services"] for key, flag in SERVICE_FLAGS.items()}
+        association = associations.get(member["slug"])
+        if association is None:
+            continue
         pages.page(
             index,
             MemberPage,
             member["slug"],
-            title=member["name"],
+            title=association.name,
+            association=association,
             short_description=member["short_description"],
-            street=member["street"],
-            postcode=member["postcode"],
-            city=member["city"],
-            latitude=member["latitude"],
-            longitude=member["longitude"],
-            phone=member["phone"],
-            email=f"contact@{member['slug']}.example",
-            opening_hours=member["hours"],
-            is_demo=member["is_demo"],
             body=member["body"],
             search_description=member["short_description"],
-            **flags,
         )
 
 

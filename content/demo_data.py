@@ -87,24 +87,10 @@ NETWORK = {
     "services.",
 }
 
-HOURS_WEEK = "Mardi au vendredi : 9 h 30 – 12 h 30 et 14 h – 18 h\nSamedi : 10 h – 13 h\nFermé dimanche et lundi"
-HOURS_AFTERNOONS = "Lundi au jeudi : 14 h – 18 h\nVendredi : 10 h – 12 h et 14 h – 17 h\nSamedi : 10 h – 12 h"
-HOURS_SHORT = "Mercredi : 10 h – 18 h\nJeudi : 14 h – 19 h\nSamedi : 9 h 30 – 12 h 30"
-
 ASSOCIATIONS = [
     {
         "slug": "declic",
         "name": "Déclic",
-        "city": "Redon",
-        "postcode": "35600",
-        "department": "35",
-        "street": "Zone d'activités de la Gare",
-        "latitude": "47.65170",
-        "longitude": "-2.08430",
-        "phone": "02 61 91 00 10",
-        "hours": HOURS_WEEK,
-        "services": ("sale", "repair", "collection", "rental"),
-        "is_demo": False,
         "short_description": "Atelier de reconditionnement depuis 2016 : nettoyage, effacement des données, "
         "réinstallation et vente aux structures locales comme aux particuliers.",
         "body": [
@@ -127,16 +113,6 @@ ASSOCIATIONS = [
     {
         "slug": "atelier-du-leon",
         "name": "L'Atelier du Léon",
-        "city": "Brest",
-        "postcode": "29200",
-        "department": "29",
-        "street": "12 rue de la Forge",
-        "latitude": "48.39040",
-        "longitude": "-4.48610",
-        "phone": "02 61 91 00 20",
-        "hours": HOURS_AFTERNOONS,
-        "services": ("sale", "repair", "training"),
-        "is_demo": True,
         "short_description": "Réemploi et ateliers d'initiation au numérique dans le pays de Brest.",
         "body": [
             paragraph(
@@ -149,16 +125,6 @@ ASSOCIATIONS = [
     {
         "slug": "cornouaille-numerique",
         "name": "Cornouaille Numérique Solidaire",
-        "city": "Quimper",
-        "postcode": "29000",
-        "department": "29",
-        "street": "4 allée des Tisserands",
-        "latitude": "47.99600",
-        "longitude": "-4.10280",
-        "phone": "02 61 91 00 30",
-        "hours": HOURS_SHORT,
-        "services": ("sale", "rental", "training"),
-        "is_demo": True,
         "short_description": "Équipement des familles et des associations de Cornouaille, location pour les "
         "stagiaires en formation.",
         "body": [
@@ -171,16 +137,6 @@ ASSOCIATIONS = [
     {
         "slug": "ressourcerie-du-scorff",
         "name": "Ressourcerie informatique du Scorff",
-        "city": "Lorient",
-        "postcode": "56100",
-        "department": "56",
-        "street": "27 quai des Indes",
-        "latitude": "47.74830",
-        "longitude": "-3.37000",
-        "phone": "02 61 91 00 40",
-        "hours": HOURS_WEEK,
-        "services": ("sale", "collection", "repair"),
-        "is_demo": True,
         "short_description": "Collecte auprès des entreprises du pays de Lorient et revente à petit prix.",
         "body": [
             paragraph(
@@ -192,16 +148,6 @@ ASSOCIATIONS = [
     {
         "slug": "golfe-reemploi",
         "name": "Golfe Réemploi",
-        "city": "Vannes",
-        "postcode": "56000",
-        "department": "56",
-        "street": "8 rue du Port",
-        "latitude": "47.65590",
-        "longitude": "-2.76030",
-        "phone": "02 61 91 00 50",
-        "hours": HOURS_AFTERNOONS,
-        "services": ("sale", "rental", "collection"),
-        "is_demo": True,
         "short_description": "Location solidaire et accompagnement aux démarches en ligne autour du golfe du Morbihan.",
         "body": [
             paragraph(
@@ -213,16 +159,6 @@ ASSOCIATIONS = [
     {
         "slug": "penthievre-ordi",
         "name": "Penthièvre Ordi",
-        "city": "Saint-Brieuc",
-        "postcode": "22000",
-        "department": "22",
-        "street": "15 boulevard Carnot",
-        "latitude": "48.51360",
-        "longitude": "-2.76530",
-        "phone": "02 61 91 00 60",
-        "hours": HOURS_SHORT,
-        "services": ("repair", "training", "collection"),
-        "is_demo": True,
         "short_description": "Réparation, formation et permanences numériques dans la baie de Saint-Brieuc.",
         "body": [
             paragraph(
@@ -234,16 +170,6 @@ ASSOCIATIONS = [
     {
         "slug": "tregor-recup",
         "name": "Trégor Récup'Info",
-        "city": "Lannion",
-        "postcode": "22300",
-        "department": "22",
-        "street": "3 rue des Chapeliers",
-        "latitude": "48.73260",
-        "longitude": "-3.45660",
-        "phone": "02 61 91 00 70",
-        "hours": HOURS_WEEK,
-        "services": ("sale", "repair"),
-        "is_demo": True,
         "short_description": "Seconde vie du matériel des collectivités et des entreprises du Trégor.",
         "body": [
             paragraph(
@@ -255,16 +181,6 @@ ASSOCIATIONS = [
     {
         "slug": "rennes-ordi-partage",
         "name": "Ordi Partagé Rennes",
-        "city": "Rennes",
-        "postcode": "35000",
-        "department": "35",
-        "street": "40 rue de Saint-Malo",
-        "latitude": "48.11730",
-        "longitude": "-1.67780",
-        "phone": "02 61 91 00 80",
-        "hours": "Lundi au vendredi : 9 h – 17 h 30\nSamedi : 10 h – 16 h\nFermé le dimanche",
-        "services": ("sale", "rental", "training", "collection"),
-        "is_demo": True,
         "short_description": "Le plus grand atelier de la métropole rennaise : vente, location et formation.",
         "body": [
             paragraph(

@@ -1,13 +1,16 @@
-"""Keep cached HTML and menus right: any change of what is published makes them stale."""
+"""Keep cached HTML and menus right (any change of what is published makes them stale); a new member
+association gets the draft of its member page."""
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from content.cache import content_version_bump
 from content.context_processors import MENU_CACHE_KEY
-from content.models import ImpactFigures, OrganisationSettings, Partner
+from content.models import ImpactFigures, MemberPage, NetworkIndexPage, OrganisationSettings, Partner
+from devices.models import Association
 
 
 def on_publication_change(**kwargs):
@@ -24,3 +27,25 @@ post_delete.connect(on_publication_change, sender=Page, dispatch_uid="content-pa
 for model in (Partner, ImpactFigures, OrganisationSettings):
     post_save.connect(on_publication_change, sender=model, dispatch_uid=f"content-changed-{model.__name__}")
     post_delete.connect(on_publication_change, sender=model, dispatch_uid=f"content-deleted-{model.__name__}")
+
+
+def member_page_draft(sender, instance, created, raw=False, **kwargs):
+    """A new member association gets the draft of its member page, for editors to write and publish."""
+    if not created or raw or MemberPage.objects.filter(association=instance).exists():
+        return
+    network = NetworkIndexPage.objects.first()
+    if network is None or network.get_children().filter(slug=instance.slug).exists():
+        return
+    page = MemberPage(
+        title=instance.name,
+        slug=instance.slug,
+        association=instance,
+        short_description=_("Member association of the OGO network in %(city)s.")
+        % {"city": instance.city or "Bretagne"},
+        live=False,
+    )
+    network.add_child(instance=page)
+    page.save_revision()
+
+
+post_save.connect(member_page_draft, sender=Association, dispatch_uid="content-member-page-draft")

@@ -11,16 +11,19 @@ from django.contrib.auth.models import Group
 
 from content.roles import EDITORS, MODERATORS
 from devices.demo import DEMO_PASSWORD
+from devices.models import Association, Membership
 
 PASSWORD = DEMO_PASSWORD
 WORKSHOP = "Workshop"
 SHOP = "Shop"
 RENTAL = "Rental"
-GROUPS = (EDITORS, MODERATORS, WORKSHOP, SHOP, RENTAL)
+COORDINATORS = "Network coordinators"
+GROUPS = (EDITORS, MODERATORS, WORKSHOP, SHOP, RENTAL, COORDINATORS)
 CUSTOMER_ROLES = ("donor", "buyer", "trainee")
 # e-mail, first name, role (superuser, a group name or a customer role), French label, where to go
 USERS = [
     ("admin@reemploi.example", "Administratrice", "superuser", "administration", "tout le site, /admin/"),
+    ("coordination@reemploi.example", "Coordinatrice", COORDINATORS, "coordination", "tout le réseau (/admin/)"),
     ("editeur@reemploi.example", "Éditeur", EDITORS, "éditeur", "rédige et soumet (/admin/)"),
     ("moderateur@reemploi.example", "Modératrice", MODERATORS, "modératrice", "valide et publie (/admin/)"),
     ("atelier@reemploi.example", "Technicien·ne", WORKSHOP, "atelier", "registre des appareils (/admin/atelier/)"),
@@ -31,9 +34,17 @@ USERS = [
     ("stagiaire@reemploi.example", "Nolwenn", "trainee", "stagiaire", "ses demandes (/location/mes-demandes/)"),
 ]
 
+# e-mail, member association (slug), role there: the back offices show that association's objects only.
+MEMBERSHIPS = [
+    ("atelier@reemploi.example", "declic", Membership.Role.TECHNICIAN),
+    ("boutique@reemploi.example", "declic", Membership.Role.SHOP_COUNTER),
+    ("location@reemploi.example", "declic", Membership.Role.RENTAL_OFFICER),
+]
+
 
 def users_ensure():
-    """Each login of `USERS`, active, with the demo password, a verified primary e-mail and its group."""
+    """Each login of `USERS`, active, with the demo password, a verified primary e-mail and its group, and the
+    staff's roles at their member association (`MEMBERSHIPS`)."""
     User = get_user_model()
     for email, first_name, role, _label, _where in USERS:
         user = User.objects.filter(email__iexact=email).first()
@@ -50,3 +61,7 @@ def users_ensure():
         )
         if role in GROUPS:
             user.groups.add(Group.objects.get(name=role))
+    for email, slug, role in MEMBERSHIPS:
+        Membership.objects.get_or_create(
+            user=User.objects.get(email__iexact=email), association=Association.objects.get(slug=slug), role=role
+        )

@@ -18,6 +18,7 @@ from wagtail.admin import messages
 from devices import forms, imports, services
 from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch
 from devices.pdf import label_sheet_pdf
+from devices.scoping import Role, scoped
 from devices.views import passport_url
 from reemploi.admin_steps import ObjectStepView, show_refusal, steps_shown
 from reemploi.downloads import inline_document, private_file_response
@@ -44,6 +45,15 @@ ERASURE_REPORT_COLUMNS = ["serial", "asset_tag", "method", "tool", "result", "da
 
 
 operator_required = permission_required(OPERATE_PERMISSION, raise_exception=True)
+
+
+def workshop_devices(user):
+    """The devices of the technician's own associations (every device for a network coordinator)."""
+    return scoped(Device.objects.all(), user, Role.TECHNICIAN)
+
+
+def workshop_batches(user):
+    return scoped(IntakeBatch.objects.all(), user, Role.TECHNICIAN)
 
 
 def device_url(device: Device) -> str:
@@ -135,6 +145,9 @@ class DeviceActionView(ObjectStepView):
     @classmethod
     def get_form(cls, device: Device, data=None, files=None):
         return cls.form_class(data, files, device=device, prefix=cls.slug)
+
+    def get_queryset(self):
+        return workshop_devices(self.request.user)
 
     def service_kwargs(self, form) -> dict:
         return form.service_kwargs()
@@ -286,7 +299,7 @@ def device_page(request, device: Device, *, bound: tuple | None = None):
 @operator_required
 @require_GET
 def device_detail(request, pk):
-    device = get_object_or_404(Device.objects.select_related("batch__donor", "association"), pk=pk)
+    device = get_object_or_404(workshop_devices(request.user).select_related("batch__donor", "association"), pk=pk)
     return device_page(request, device)
 
 
@@ -294,7 +307,10 @@ def device_detail(request, pk):
 @require_GET
 def event_evidence(request, event_pk):
     """An event's evidence (erasure or recycling certificate), always downloaded, never shown inline."""
-    event = get_object_or_404(DeviceEvent.objects.select_related("device"), pk=event_pk)
+    events = scoped(
+        DeviceEvent.objects.select_related("device"), request.user, Role.TECHNICIAN, through="device__association"
+    )
+    event = get_object_or_404(events, pk=event_pk)
     if not event.evidence:
         raise Http404(_("This event has no evidence file."))
     filename = f"{slugify(event.get_kind_display())}-{event.device.asset_tag}.pdf"
@@ -311,14 +327,14 @@ def _labels_response(request, devices, filename: str):
 @operator_required
 @require_GET
 def device_label(request, pk):
-    device = get_object_or_404(Device, pk=pk)
+    device = get_object_or_404(workshop_devices(request.user), pk=pk)
     return _labels_response(request, [device], _("label-%(tag)s.pdf") % {"tag": device.asset_tag})
 
 
 @operator_required
 @require_GET
 def batch_labels(request, pk):
-    batch = get_object_or_404(IntakeBatch, pk=pk)
+    batch = get_object_or_404(workshop_batches(request.user), pk=pk)
     devices = list(batch.devices.order_by("pk"))
     if not devices:
         messages.warning(request, _("This batch has no devices yet: import its inventory or scan them first."))
@@ -332,7 +348,7 @@ def batch_labels(request, pk):
 @operator_required
 def batch_import(request, pk):
     """Import a donor's inventory CSV into a batch: all rows or none, and re-importing changes nothing."""
-    batch = get_object_or_404(IntakeBatch.objects.select_related("donor", "association"), pk=pk)
+    batch = get_object_or_404(workshop_batches(request.user).select_related("donor", "association"), pk=pk)
     result = errors = None
     if request.method == "POST":
         form = forms.InventoryImportForm(request.POST, request.FILES)
@@ -371,9 +387,10 @@ def batch_import(request, pk):
 def quick_entry(request):
     """Scan a serial or an asset tag: a known device opens, an unknown serial is registered in the batch."""
     remembered = request.session.get(QUICK_ENTRY_SESSION_KEY, {})
+    scope = {"devices": workshop_devices(request.user), "batches": workshop_batches(request.user)}
     matches = []
     if request.method == "POST":
-        form = forms.QuickEntryForm(request.POST)
+        form = forms.QuickEntryForm(request.POST, **scope)
         if form.is_valid():
             batch, category = form.cleaned_data["batch"], form.cleaned_data["category"]
             remembered = {"batch": batch.pk if batch else None, "category": category, "last": remembered.get("last")}
@@ -401,14 +418,15 @@ def quick_entry(request):
         form.data["code"] = ""
     else:
         form = forms.QuickEntryForm(
+            **scope,
             initial={
                 "batch": request.GET.get("batch") or remembered.get("batch"),
                 "category": request.GET.get("category") or remembered.get("category"),
-            }
+            },
         )
     last = None
     if remembered.get("last"):
-        last = Device.objects.filter(pk=remembered["last"]).select_related("batch__donor").first()
+        last = scope["devices"].filter(pk=remembered["last"]).select_related("batch__donor").first()
     return render(request, "devices/admin/quick_entry.html", {"form": form, "matches": matches, "last": last})
 
 
@@ -426,7 +444,7 @@ def _events_from_session(request, key):
 def bulk_erasure(request):
     """One erasure run for many devices, with one certificate: all of them or none."""
     if request.method == "POST":
-        form = forms.BulkErasureForm(request.POST, request.FILES)
+        form = forms.BulkErasureForm(request.POST, request.FILES, devices=workshop_devices(request.user))
         if form.is_valid():
             try:
                 events = services.devices_erase_bulk(
@@ -461,6 +479,7 @@ def erasure_report(request):
                     content=form.cleaned_data["file"].read(),
                     actor=request.user,
                     certificate=form.cleaned_data["certificate"],
+                    devices=workshop_devices(request.user),
                 )
             except imports.ImportRejected as exc:
                 errors = exc.errors

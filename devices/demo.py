@@ -7,6 +7,7 @@ Idempotent: a batch whose reference already exists is left alone.
 import io
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -16,7 +17,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from devices import services
-from devices.models import Association, BeneficiaryCategory, Device, Donor, IntakeBatch
+from devices.demo_members import MEMBERS
+from devices.models import Association, BeneficiaryCategory, Device, Donor, IntakeBatch, MemberLabel
 
 REGION_REF = "CONV-RB-2022-01"
 LAPOSTE_REF = "LP-35-2023-07"
@@ -264,15 +266,41 @@ def _load_batch(*, donor, association, reference, received_on, plan, actor, rng,
     return batch
 
 
+SERVICE_FLAGS = {
+    "sale": "offers_sale",
+    "rental": "offers_rental",
+    "repair": "offers_repair",
+    "training": "offers_training",
+    "collection": "offers_collection",
+}
+
+
+def member_ensure(member: dict) -> Association:
+    """One member association of `devices.demo_members.MEMBERS`, created or brought up to date."""
+    association = Association.objects.filter(slug=member["slug"]).first() or Association(slug=member["slug"])
+    association.name = member["name"]
+    association.city = member["city"]
+    association.postcode = member["postcode"]
+    association.street = member["street"]
+    association.latitude = Decimal(member["latitude"])
+    association.longitude = Decimal(member["longitude"])
+    association.phone = member["phone"]
+    association.email = f"contact@{member['slug']}.example"
+    association.opening_hours = member["hours"]
+    association.is_demo = member["is_demo"]
+    for key, flag in SERVICE_FLAGS.items():
+        setattr(association, flag, key in member["services"])
+    association.full_clean()
+    association.save()
+    association.labels.set(MemberLabel.objects.get_or_create(name=name)[0] for name in member["labels"])
+    return association
+
+
 @transaction.atomic
-def load(associations: list[tuple[str, str, str, str]]) -> dict:
-    """Create associations (name, slug, city, département), donors, users and the two demo batches."""
+def load() -> dict:
+    """Create the member associations, donors, users and the two demo batches."""
     rng = random.Random(2022)  # noqa: S311  (demo data)
-    by_slug = {}
-    for name, slug, city, department in associations:
-        by_slug[slug], _ = Association.objects.update_or_create(
-            slug=slug, defaults={"name": name, "city": city, "department": department}
-        )
+    by_slug = {member["slug"]: member_ensure(member) for member in MEMBERS}
     technician, region_user = _users()
     region, _ = Donor.objects.update_or_create(
         name="Région Bretagne",

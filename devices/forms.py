@@ -102,19 +102,18 @@ class PastDateField(forms.DateField):
         return timezone.now() if day == timezone.localdate() else day
 
 
-def devices_matching(reference: str) -> list[Device]:
-    """The devices an asset tag or a serial number (any case) designates."""
+def devices_matching(reference: str, devices=None) -> list[Device]:
+    """The devices (among `devices`, all by default) an asset tag or a serial number (any case) designates."""
+    devices = Device.objects.all() if devices is None else devices
     reference = (reference or "").strip()
     if not reference:
         return []
     tag = asset_tag_normalize(reference)
     if tag:
-        found = list(Device.objects.filter(asset_tag=tag))
+        found = list(devices.filter(asset_tag=tag))
         if found:
             return found
-    return list(
-        Device.objects.annotate(serial_lower=Lower("serial")).filter(serial_lower=reference.lower()).order_by("pk")
-    )
+    return list(devices.annotate(serial_lower=Lower("serial")).filter(serial_lower=reference.lower()).order_by("pk"))
 
 
 # --- Actions of the device page ---------------------------------------------------------------------
@@ -339,10 +338,16 @@ class QuickEntryForm(forms.Form):
         help_text=_("Needed to register an unknown serial; kept between scans."),
     )
 
+    def __init__(self, *args, devices=None, batches=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.devices = Device.objects.all() if devices is None else devices
+        if batches is not None:
+            self.fields["batch"].queryset = batches.select_related("donor")
+
     def clean(self):
         cleaned = super().clean()
         code = (cleaned.get("code") or "").strip()
-        self.matches = devices_matching(code) if code else []
+        self.matches = devices_matching(code, self.devices) if code else []
         if code and not self.matches:
             if asset_tag_normalize(code):
                 self.add_error("code", _("No device has the asset tag “%(code)s”.") % {"code": code})
@@ -377,6 +382,10 @@ class BulkErasureForm(ErasureFieldsForm):
     )
     field_order = ["devices"]
 
+    def __init__(self, *args, devices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = Device.objects.all() if devices is None else devices
+
     def clean_devices(self) -> list[Device]:
         lines = [(number, line.strip()) for number, line in enumerate(self.cleaned_data["devices"].splitlines(), 1)]
         lines = [(number, line) for number, line in lines if line]
@@ -386,10 +395,10 @@ class BulkErasureForm(ErasureFieldsForm):
             raise ValidationError(_("At most %(max)d devices per run.") % {"max": MAX_BULK_LINES})
         # Two queries whatever the number of lines: by asset tag, then by serial (any case).
         tags = {asset_tag_normalize(line) for _number, line in lines} - {None}
-        by_tag = {device.asset_tag: device for device in Device.objects.filter(asset_tag__in=tags)}
+        by_tag = {device.asset_tag: device for device in self.scope.filter(asset_tag__in=tags)}
         by_serial: dict[str, list[Device]] = {}
         serials = {line.lower() for _number, line in lines}
-        for device in Device.objects.annotate(serial_lower=Lower("serial")).filter(serial_lower__in=serials):
+        for device in self.scope.annotate(serial_lower=Lower("serial")).filter(serial_lower__in=serials):
             by_serial.setdefault(device.serial_lower, []).append(device)
         found: dict[int, Device] = {}
         errors = []

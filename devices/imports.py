@@ -156,10 +156,12 @@ def _inches_or_none(value: str) -> Decimal | None:
     return inches
 
 
-def _devices_by_serial(serials) -> list[Device]:
-    """The registered devices whose serial is one of `serials`, whatever the case on either side."""
+def _devices_by_serial(serials, devices=None) -> list[Device]:
+    """The registered devices (among `devices`, all by default) whose serial is one of `serials`, whatever
+    the case on either side."""
+    devices = Device.objects.all() if devices is None else devices
     return list(
-        Device.objects.annotate(serial_lower=Lower("serial")).filter(
+        devices.annotate(serial_lower=Lower("serial")).filter(
             serial_lower__in={serial.lower() for serial in serials if serial}
         )
     )
@@ -257,8 +259,12 @@ def _parse_date(value: str) -> date:
     raise ValueError(_("Unreadable date “%(value)s” (use 2026-03-31 or 31/03/2026).") % {"value": value})
 
 
-def import_erasure_report(*, content: bytes | str, actor, certificate=None) -> list:
-    """Record the erasures of an erasure tool's CSV report (serial or asset tag, method, result, date…)."""
+def import_erasure_report(*, content: bytes | str, actor, certificate=None, devices=None) -> list:
+    """Record the erasures of an erasure tool's CSV report (serial or asset tag, method, result, date…).
+
+    Only `devices` (the operator's own association's, all by default) are matched: a line naming another
+    member's device is refused like an unknown one."""
+    devices = Device.objects.all() if devices is None else devices
     headers, rows = _read_rows(content)
     if not ({"serial", "asset_tag"} & set(headers)) or not {"method", "result", "date"} <= set(headers):
         raise ImportRejected(
@@ -266,11 +272,11 @@ def import_erasure_report(*, content: bytes | str, actor, certificate=None) -> l
         )
     errors, planned = [], []
     by_serial: dict[str, list[Device]] = {}
-    for device in _devices_by_serial(row.get("serial", "") for _line, row in rows):
+    for device in _devices_by_serial((row.get("serial", "") for _line, row in rows), devices):
         by_serial.setdefault(device.serial.lower(), []).append(device)
     # Tags as scanners and people write them (k7x4a9, K7X 4A9) in their printed form, K7X-4A9.
     tags = {line: asset_tag_normalize(row.get("asset_tag", "")) for line, row in rows}
-    by_tag = {d.asset_tag: d for d in Device.objects.filter(asset_tag__in={t for t in tags.values() if t})}
+    by_tag = {d.asset_tag: d for d in devices.filter(asset_tag__in={t for t in tags.values() if t})}
     for line, row in rows:
         tag, serial = tags[line], row.get("serial", "")
         matches = [by_tag[tag]] if tag in by_tag else by_serial.get(serial.lower(), [])

@@ -13,6 +13,14 @@ from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from devices.tags import asset_tag_generate
+from reemploi.validators import (
+    postcode_normalize,
+    rna_normalize,
+    siret_normalize,
+    validate_french_postcode,
+    validate_rna,
+    validate_siret,
+)
 
 
 class PrivateStorage(LazyObject):
@@ -73,21 +81,130 @@ def department_of_postcode(postcode: str) -> str:
     return department
 
 
+class MemberLabel(models.Model):
+    """A label or certification a member association holds (Ordi 3.0, DEEE, ISO 9001…)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+
+    def __str__(self):
+        return self.name
+
+
 class Association(models.Model):
-    """A member association of the network: collects, refurbishes and holds devices."""
+    """A member association of the network: collects, refurbishes and holds devices.
+
+    One record for every part of the platform: the member page (`content`) adds its editorial text, the
+    shop's pickup place, the rental pool, the e-mails, invoices and agreements read the identity, address
+    and hours from here. Nothing of it is typed twice.
+    """
+
+    class LegalForm(models.TextChoices):
+        ASSOCIATION = "association", _("Association (loi 1901)")
+        SCIC = "scic", _("Cooperative (SCIC)")
+        COMPANY = "company", _("Company of the social economy")
+        OTHER = "other", _("Other")
+
+    SERVICE_FIELDS = ("offers_sale", "offers_rental", "offers_repair", "offers_training", "offers_collection")
 
     name = models.CharField(_("name"), max_length=150, unique=True)
-    slug = models.SlugField(_("short name"), unique=True)
+    slug = models.SlugField(_("identifier"), unique=True, help_text=_("In addresses: /reseau/<identifier>/."))
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    legal_form = models.CharField(
+        _("legal form"), max_length=20, choices=LegalForm.choices, default=LegalForm.ASSOCIATION
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    rna = models.CharField(
+        _("RNA number"), max_length=10, blank=True, validators=[validate_rna], help_text=_("For associations.")
+    )
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True, validators=[validate_french_postcode])
     city = models.CharField(_("city"), max_length=100, blank=True)
-    department = models.CharField(_("département"), max_length=3, blank=True)
+    department = models.CharField(_("département"), max_length=3, blank=True, help_text=_("From the postcode."))
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True, help_text=_("One line per day or period."))
+    offers_sale = models.BooleanField(_("sale"), default=False)
+    offers_rental = models.BooleanField(_("rental"), default=False)
+    offers_repair = models.BooleanField(_("repair"), default=False)
+    offers_training = models.BooleanField(_("training"), default=False)
+    offers_collection = models.BooleanField(_("collection"), default=False)
+    labels = models.ManyToManyField(MemberLabel, verbose_name=_("labels"), blank=True, related_name="associations")
+    is_demo = models.BooleanField(
+        _("demo association"), default=False, help_text=_("Invented for the demonstration: shown as such.")
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("member association")
         verbose_name_plural = _("member associations")
+        permissions = [("coordinate_network", _("Can see and act for every member of the network"))]
 
     def __str__(self):
         return self.name
+
+    def clean_fields(self, exclude=None):
+        # Numbers as people type them ("356 000 000 00048", "w35…", "35 000") are checked once normalised.
+        self.siret = siret_normalize(self.siret)
+        self.rna = rna_normalize(self.rna)
+        self.postcode = postcode_normalize(self.postcode)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        if self.postcode:
+            self.department = department_of_postcode(self.postcode)
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def services(self) -> list[str]:
+        return [self._meta.get_field(name).verbose_name for name in self.SERVICE_FIELDS if getattr(self, name)]
+
+    def opening_hours_lines(self) -> list[str]:
+        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+
+    def address_lines(self) -> list[str]:
+        return [part for part in (self.street, f"{self.postcode} {self.city}".strip()) if part]
+
+
+class Membership(models.Model):
+    """A person's role at a member association. The role gives the permissions of its back office
+    (`settings.MEMBER_ROLE_PERMISSIONS`, through `devices.backends.MembershipBackend`), and every back office
+    lists and acts on the objects of the user's own associations only; a network coordinator sees all."""
+
+    class Role(models.TextChoices):
+        TECHNICIAN = "technician", _("Workshop technician")
+        SHOP_COUNTER = "shop_counter", _("Shop counter")
+        RENTAL_OFFICER = "rental_officer", _("Rental officer")
+        MEMBER_ADMIN = "member_admin", _("Member administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    association = models.ForeignKey(
+        Association, verbose_name=_("member association"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["association__name", "role"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "association", "role"], name="devices_membership_once_per_role")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.association}"
 
 
 class Donor(models.Model):

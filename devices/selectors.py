@@ -129,3 +129,14 @@ def impact_figures() -> dict:
 
 def impact_figures_forget() -> None:
     cache.delete(IMPACT_CACHE_KEY)
+
+
+def member_live_figures(association) -> dict:
+    """What is live at a member association: devices on sale and laptops in its rental pool (one query)."""
+    counts = dict(
+        Device.objects.filter(association=association, status__in=[Device.Status.LISTED, Device.Status.RESERVED])
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {"on_sale": counts.get(Device.Status.LISTED, 0), "rental_pool": counts.get(Device.Status.RESERVED, 0)}

@@ -5,18 +5,25 @@ Devices have no add or edit form: they are created by an import or a scan and ch
 to a user without the permission it needs, and its menu item is hidden from them.
 """
 
+import django_filters
+from django import forms
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.utils.urlpatterns import decorate_urlpatterns
@@ -24,7 +31,8 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 from devices import admin_views
 from devices.admin_views import OPERATE_PERMISSION
 from devices.forms import DonorForm
-from devices.models import Association, Device, Donor, IntakeBatch
+from devices.models import Association, Device, Donor, IntakeBatch, Membership
+from devices.scoping import associations_of, is_coordinator, scoped
 from reemploi.permissions import forbidden_as_403
 
 
@@ -44,7 +52,72 @@ class RegistryViewSet(ForbiddenAs403Mixin, ModelViewSet):
 # --- Devices -------------------------------------------------------------------------------------
 
 
-class DeviceIndexView(generic.IndexView):
+class ScopedListMixin:
+    """A listing of the objects of the user's own associations only."""
+
+    role = Membership.Role.TECHNICIAN
+    through = "association"
+
+    def get_base_queryset(self):
+        return scoped(super().get_base_queryset(), self.request.user, self.role, through=self.through)
+
+
+class ScopedObjectMixin:
+    """An object page (edit, delete, history, usage) of one of the user's own associations: 404 otherwise."""
+
+    role = Membership.Role.TECHNICIAN
+    through = "association"
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        mine = scoped(type(obj)._default_manager.filter(pk=obj.pk), self.request.user, self.role, through=self.through)
+        if not mine.exists():
+            raise Http404
+        return obj
+
+
+class MemberChoiceFormMixin:
+    """The association of a new or edited object is one of the user's own."""
+
+    role = Membership.Role.TECHNICIAN
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if "association" in form.fields:
+            form.fields["association"].queryset = associations_of(self.request.user, self.role)
+        return form
+
+
+def _my_associations(request):
+    return associations_of(request.user, Membership.Role.TECHNICIAN) if request else Association.objects.none()
+
+
+def _my_batches(request):
+    if request is None:
+        return IntakeBatch.objects.none()
+    return scoped(IntakeBatch.objects.select_related("donor"), request.user, Membership.Role.TECHNICIAN)
+
+
+class DeviceFilterSet(WagtailFilterSet):
+    """The listing's filters offer the user's own associations and batches only."""
+
+    association = django_filters.ModelChoiceFilter(queryset=_my_associations, label=_("Member association"))
+    batch = django_filters.ModelChoiceFilter(queryset=_my_batches, label=_("Intake batch"))
+
+    class Meta:
+        model = Device
+        fields = ["status", "category", "association", "batch"]
+
+
+class IntakeBatchFilterSet(WagtailFilterSet):
+    association = django_filters.ModelChoiceFilter(queryset=_my_associations, label=_("Member association"))
+
+    class Meta:
+        model = IntakeBatch
+        fields = ["donor", "association"]
+
+
+class DeviceIndexView(ScopedListMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("association", "batch__donor")
 
@@ -88,7 +161,7 @@ class DeviceViewSet(RegistryViewSet):
         "association",
         "batch",
     ]
-    list_filter = ["status", "category", "association", "batch"]
+    filterset_class = DeviceFilterSet
     search_fields = ["asset_tag", "serial", "model"]
     search_backend_name = None
     ordering = "-created_at"
@@ -141,14 +214,30 @@ class BatchLinksColumn(Column):
         return context
 
 
-class IntakeBatchIndexView(generic.IndexView):
+class IntakeBatchIndexView(ScopedListMixin, generic.IndexView):
     def get_base_queryset(self):
         return (
             super().get_base_queryset().select_related("donor", "association").annotate(device_count=Count("devices"))
         )
 
 
-class IntakeBatchCreateView(generic.CreateView):
+class IntakeBatchEditView(ScopedObjectMixin, MemberChoiceFormMixin, generic.EditView):
+    pass
+
+
+class IntakeBatchDeleteView(ScopedObjectMixin, generic.DeleteView):
+    pass
+
+
+class IntakeBatchHistoryView(ScopedObjectMixin, HistoryView):
+    pass
+
+
+class IntakeBatchUsageView(ScopedObjectMixin, UsageView):
+    pass
+
+
+class IntakeBatchCreateView(MemberChoiceFormMixin, generic.CreateView):
     def get_success_url(self):
         # A new batch is followed by its inventory: straight to the import page.
         if self.request.user.has_perm(OPERATE_PERMISSION):
@@ -164,6 +253,10 @@ class IntakeBatchViewSet(RegistryViewSet):
     menu_label = _("Intake batches")
     index_view_class = IntakeBatchIndexView
     add_view_class = IntakeBatchCreateView
+    edit_view_class = IntakeBatchEditView
+    delete_view_class = IntakeBatchDeleteView
+    history_view_class = IntakeBatchHistoryView
+    usage_view_class = IntakeBatchUsageView
     list_display = [
         "__str__",
         "donor",
@@ -173,7 +266,7 @@ class IntakeBatchViewSet(RegistryViewSet):
         Column("device_count", label=_("Registered"), sort_key="device_count"),
         BatchLinksColumn("links", label=_("Workshop")),
     ]
-    list_filter = ["donor", "association"]
+    filterset_class = IntakeBatchFilterSet
     search_fields = ["reference", "donor__name"]
     search_backend_name = None
     ordering = "-received_on"
@@ -241,16 +334,84 @@ class DonorViewSet(RegistryViewSet):
     )
 
 
+class AssociationEditView(ScopedObjectMixin, generic.EditView):
+    """A member administrator edits their own association (hours, contact…); the coordinator any."""
+
+    role = Membership.Role.MEMBER_ADMIN
+    through = "pk"
+
+
+class AssociationDeleteView(ScopedObjectMixin, generic.DeleteView):
+    role = Membership.Role.MEMBER_ADMIN
+    through = "pk"
+
+
+class AssociationHistoryView(ScopedObjectMixin, HistoryView):
+    role = Membership.Role.MEMBER_ADMIN
+    through = "pk"
+
+
+class AssociationUsageView(ScopedObjectMixin, UsageView):
+    role = Membership.Role.MEMBER_ADMIN
+    through = "pk"
+
+
+class AssociationCreateView(generic.CreateView):
+    """Only the network coordinator creates a member association."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_coordinator(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class AssociationViewSet(RegistryViewSet):
+    """The member associations: one form for the network coordinator creates a member and all it needs
+    (the shop's pickup place and the member page's draft follow, see `devices.signals.member_created`)."""
+
     model = Association
     name = "workshop_associations"
     url_prefix = "atelier/associations"
     icon = "site"
     menu_label = _("Member associations")
-    list_display = ["name", "slug", "city", "department"]
-    search_fields = ["name", "city"]
+    add_view_class = AssociationCreateView
+    edit_view_class = AssociationEditView
+    delete_view_class = AssociationDeleteView
+    history_view_class = AssociationHistoryView
+    usage_view_class = AssociationUsageView
+    list_display = ["name", "short_name", "city", "department", BooleanColumn("offers_rental", label=_("Rental"))]
+    list_filter = ["department", "offers_sale", "offers_rental"]
+    search_fields = ["name", "short_name", "city"]
     search_backend_name = None
-    form_fields = ["name", "slug", "city", "department"]
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
+                FieldPanel("slug"),
+                FieldRowPanel([FieldPanel("legal_form"), FieldPanel("siret"), FieldPanel("rna")]),
+                FieldPanel("is_demo"),
+            ],
+            heading=_("Identity"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("street"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=_("Address"),
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]), FieldPanel("website")],
+            heading=_("Contact"),
+        ),
+        FieldPanel("opening_hours"),
+        MultiFieldPanel(
+            [FieldPanel(name) for name in Association.SERVICE_FIELDS],
+            heading=_("Services offered"),
+        ),
+        FieldPanel("labels", widget=forms.CheckboxSelectMultiple),
+    ]
 
 
 # --- Workshop pages ------------------------------------------------------------------------------

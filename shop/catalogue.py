@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -97,8 +98,6 @@ def _text_filter(query: str):
     """Words of the query, without case or accents; on PostgreSQL with French stemming too."""
     words = fold(query).split()[:8]
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
         vector = SearchVector("search_text", config="french")
         return ("search", vector, SearchQuery(" ".join(words), config="french", search_type="plain"))
     condition = Q()

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from devices.models import Device
-from shop import services
 from shop.models import ListedDevice, Listing, Organisation
+from shop.services import listings
 
 PRICES = {
     (Device.Category.LAPTOP, "A"): Decimal("249"),
@@ -65,7 +65,7 @@ def load(*, stdout=None, verbosity=1) -> dict:
         )
         listing = Listing.objects.filter(product__title=title).first()
         if listing is None:
-            listing = services.listing_create(
+            listing = listings.listing_create(
                 category=category,
                 title=title,
                 price=PRICES[(category, grade)],
@@ -82,7 +82,7 @@ def load(*, stdout=None, verbosity=1) -> dict:
             )
             created += 1
         for device in devices:
-            services.listing_add_device(product=listing.product, device=device, actor=None)
+            listings.listing_add_device(product=listing.product, device=device, actor=None)
             listed += 1
     _buyer_organisation()
     if stdout is not None and verbosity:

@@ -1,11 +1,12 @@
-"""Buyer-facing forms of the shop: checkout, withdrawal, organisation profile, quote request."""
+"""Forms of the shop: the buyer's (checkout, withdrawal, organisation profile, quote request) and one per step
+of the back office (payment reference, device scan, status, quote answer…)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from payments import stripe_api
 from reemploi.money import euros
-from shop.models import Checkout, Organisation
+from shop.models import Checkout, OrderStatus, Organisation
 from shop.validators import postcode_normalize, siret_normalize, validate_french_postcode, validate_siret
 
 
@@ -128,3 +129,80 @@ class QuoteRequestForm(forms.Form):
         required=False,
         help_text=_("Delivery date, configuration, anything that helps us answer."),
     )
+
+
+# --- Back office: one form per step (`shop.admin_views`) ---------------------------------------------------
+
+# The statuses staff set by hand; "paid" comes from a payment, "withdrawn" from the buyer.
+STAFF_STATUSES = (OrderStatus.READY_FOR_PICKUP, OrderStatus.SHIPPED, OrderStatus.HANDED_OVER, OrderStatus.CANCELLED)
+QUOTE_DEFAULT_VALID_DAYS = 30
+
+
+class OrderStepForm(forms.Form):
+    """A step on one order: the form knows the order (for its lines or its next statuses)."""
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order = order
+
+
+class OrderPaymentForm(OrderStepForm):
+    reference = forms.CharField(
+        label=_("Transfer or mandate reference"),
+        max_length=128,
+        widget=forms.TextInput(attrs={"id": "payment-reference"}),
+    )
+
+
+class LineChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, line):
+        return line.title
+
+
+class OrderBindDeviceForm(OrderStepForm):
+    line = LineChoiceField(
+        label=_("Line"), queryset=None, empty_label=None, widget=forms.Select(attrs={"id": "bind-line"})
+    )
+    asset_tag = forms.CharField(
+        label=_("Asset tag"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"id": "bind-tag", "autocomplete": "off", "autofocus": True}),
+    )
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, order=order, **kwargs)
+        self.fields["line"].queryset = order.lines.all()
+
+
+class OrderStatusForm(OrderStepForm):
+    """The page offers the statuses the order may take next, one button each; the service checks the pipeline."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=[(status, status) for status in STAFF_STATUSES])
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, order=order, **kwargs)
+        self.next_statuses = [status for status in order.available_statuses() if status in STAFF_STATUSES]
+
+
+class OrderRefundForm(OrderStepForm):
+    """Nothing to fill in: the withdrawn order is refunded in full."""
+
+
+class OrganisationVerifyForm(forms.Form):
+    """Nothing to fill in: staff checked the SIRET in the public directory."""
+
+
+class QuoteAnswerForm(forms.Form):
+    valid_days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        required=False,
+        initial=QUOTE_DEFAULT_VALID_DAYS,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 365}),
+        error_messages={"invalid": _("Give the validity in days.")},
+    )
+    note = forms.CharField(label=_("Note to the buyer"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_valid_days(self) -> int:
+        """Empty means the usual 30 days; a validity is kept between one day and a year."""
+        days = self.cleaned_data["valid_days"]
+        return QUOTE_DEFAULT_VALID_DAYS if days is None else max(1, min(days, 365))

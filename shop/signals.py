@@ -3,6 +3,7 @@
 from django.db.models.signals import post_delete, post_save, pre_save
 from oscar.core.loading import get_model
 
+from shop.catalogue import catalogue_changed
 from shop.models import ListedDevice, Listing
 from shop.wording import validate_listing_wording
 
@@ -28,8 +29,6 @@ post_save.connect(_refresh_listing_search_text, sender=Product, dispatch_uid="sh
 
 
 def _catalogue_changed(sender, **kwargs):
-    from shop.catalogue import catalogue_changed
-
     catalogue_changed()
 
 

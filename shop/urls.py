@@ -1,19 +1,19 @@
 from django.urls import path
 
-from shop import checkout_views as views
+from shop import checkout_views, order_views, organisation_views, quote_views
 
 urlpatterns = [
     # Replaces Oscar's multi-step checkout (its basket page links here through `checkout:index`'s path).
-    path("checkout/", views.checkout, name="shop_checkout"),
-    path("checkout/paiement/", views.checkout_payment, name="shop_checkout_payment"),
-    path("checkout/confirmation/", views.checkout_confirm, name="shop_checkout_confirm"),
-    path("commandes/", views.my_orders, name="shop_my_orders"),
-    path("commandes/<str:number>/", views.order_detail, name="shop_order_detail"),
-    path("commandes/<str:number>/facture.pdf", views.order_invoice, name="shop_order_invoice"),
-    path("commandes/<str:number>/retractation/", views.order_withdraw, name="shop_order_withdraw"),
-    path("organisation/", views.organisation_profile, name="shop_organisation"),
-    path("devis/demande/", views.quote_request, name="shop_quote_request"),
-    path("devis/<int:pk>/", views.quote_detail, name="shop_quote_detail"),
-    path("devis/<int:pk>/devis.pdf", views.quote_pdf, name="shop_quote_pdf"),
-    path("devis/<int:pk>/commander/", views.quote_order, name="shop_quote_order"),
+    path("checkout/", checkout_views.checkout, name="shop_checkout"),
+    path("checkout/paiement/", checkout_views.checkout_payment, name="shop_checkout_payment"),
+    path("checkout/confirmation/", checkout_views.checkout_confirm, name="shop_checkout_confirm"),
+    path("commandes/", order_views.my_orders, name="shop_my_orders"),
+    path("commandes/<str:number>/", order_views.order_detail, name="shop_order_detail"),
+    path("commandes/<str:number>/facture.pdf", order_views.order_invoice, name="shop_order_invoice"),
+    path("commandes/<str:number>/retractation/", order_views.order_withdraw, name="shop_order_withdraw"),
+    path("organisation/", organisation_views.organisation_profile, name="shop_organisation"),
+    path("devis/demande/", quote_views.quote_request, name="shop_quote_request"),
+    path("devis/<int:pk>/", quote_views.quote_detail, name="shop_quote_detail"),
+    path("devis/<int:pk>/devis.pdf", quote_views.quote_pdf, name="shop_quote_pdf"),
+    path("devis/<int:pk>/commander/", quote_views.quote_order, name="shop_quote_order"),
 ]

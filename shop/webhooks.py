@@ -2,7 +2,7 @@
 event body, so events may arrive in any order, late or twice."""
 
 from payments.webhooks import on
-from shop import checkout_services
+from shop.services.payments import card_fulfil
 
 
 @on(
@@ -13,7 +13,7 @@ from shop import checkout_services
 def payment_intent_changed(event):
     intent = event["data"]["object"]
     if intent.get("metadata", {}).get("checkout"):
-        checkout_services.card_fulfil(intent["id"])
+        card_fulfil(payment_intent_id=intent["id"])
 
 
 @on("payment_intent.canceled", "payment_intent.payment_failed", outside_transaction=True)

@@ -14,6 +14,8 @@ import pytest
 from django.core.cache import caches
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The helper modules assert like test modules: pytest rewrites their asserts (registered before any import).
+pytest.register_assert_rewrite("tests.helpers", "tests.shop.helpers")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -131,6 +133,13 @@ def ensure_base_data():
     rental_group, _created = Group.objects.get_or_create(name="Rental")
     for app_label, codename in importlib.import_module("rental.migrations.0002_rental_group").PERMISSIONS:
         rental_group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    coordinators, _created = Group.objects.get_or_create(name="Network coordinators")
+    for migration in (
+        "devices.migrations.0005_network_coordinators_group",
+        "rental.migrations.0003_coordinators_rental_permissions",
+    ):
+        for app_label, codename in importlib.import_module(migration).PERMISSIONS:
+            coordinators.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return home
 
 

@@ -31,6 +31,7 @@ from content.models import (
     StoryPage,
     Subscriber,
 )
+from devices.models import Association
 
 PASSWORD = "Velo-Kreiz-Breizh-2026"
 _sequence = itertools.count(1)
@@ -132,17 +133,35 @@ def network_index(home, **kwargs):
     return publish(home, NetworkIndexPage(**kwargs))
 
 
+ASSOCIATION_FIELDS = {field.name for field in Association._meta.get_fields() if field.concrete} - {"id", "name", "slug"}
+
+
 def member_page(network, **kwargs):
+    """A published member page and its association; address, hours and services go to the association."""
     n = next(_sequence)
     kwargs.setdefault("title", f"Association {n}")
     kwargs.setdefault("slug", slugify(kwargs["title"]))
     kwargs.setdefault("short_description", "Collecte et reconditionne les ordinateurs.")
-    kwargs.setdefault("street", "12 rue de Saint-Malo")
-    kwargs.setdefault("postcode", "35000")
-    kwargs.setdefault("city", "Rennes")
-    kwargs.setdefault("latitude", "48.11417")
-    kwargs.setdefault("longitude", "-1.68083")
-    return publish(network, MemberPage(**kwargs))
+    identity = {name: kwargs.pop(name) for name in list(kwargs) if name in ASSOCIATION_FIELDS}
+    identity.setdefault("street", "12 rue de Saint-Malo")
+    identity.setdefault("postcode", "35000")
+    identity.setdefault("city", "Rennes")
+    identity.setdefault("latitude", "48.11417")
+    identity.setdefault("longitude", "-1.68083")
+    if "association" not in kwargs:
+        association = Association(name=kwargs["title"], slug=kwargs["slug"], **identity)
+        association.full_clean()
+        association.save()
+        kwargs["association"] = association
+    draft = MemberPage.objects.filter(association=kwargs["association"]).first()
+    if draft is None:
+        return publish(network, MemberPage(**kwargs))
+    # A new association got the draft of its page (content.signals): the editor completes and publishes it.
+    for name, value in kwargs.items():
+        setattr(draft, name, value)
+    draft.save_revision().publish()
+    draft.refresh_from_db()
+    return draft
 
 
 def partners_page(home, **kwargs):

@@ -1,4 +1,5 @@
-"""A real localstripe server on loopback for the tests, and Stripe-style signed webhook requests.
+"""A real localstripe server on loopback for the tests, Stripe's test cards, and Stripe-style signed webhook
+requests.
 
 localstripe listens on every interface and keeps a pickle in /tmp unless told otherwise: it is started
 here from Python, bound to 127.0.0.1 on a free port, with an empty store.
@@ -14,6 +15,9 @@ import sys
 import time
 import urllib.request
 
+from payments import stripe_api
+from tests.helpers import wait_until
+
 SERVER_CODE = """
 import sys
 from aiohttp import web
@@ -24,6 +28,12 @@ web.run_app(server.app, host="127.0.0.1", port=int(sys.argv[1]), print=None, acc
 """
 
 WEBHOOK_SECRET = "whsec_reemploi_tests"
+
+# Stripe's test card numbers (localstripe knows them).
+VISA = "4242424242424242"
+DECLINED_ON_ATTACH = "4000000000000002"
+DECLINED_ON_CHARGE = "4000000000000341"
+THREE_D_SECURE = "4000002760003184"
 
 
 def free_port() -> int:
@@ -43,17 +53,20 @@ class LocalStripe:
             stderr=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/js.stripe.com/v3/", timeout=1).read()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError("localstripe exited at start") from None
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("localstripe did not start within 20 s")
+        try:
+            wait_until(self._answers, what="localstripe to answer", timeout=20)
+        except AssertionError:
+            self.stop()
+            raise RuntimeError("localstripe did not start within 20 s") from None
+
+    def _answers(self) -> bool:
+        try:
+            urllib.request.urlopen(self.js_url, timeout=1).read()
+        except OSError:
+            if self.process.poll() is not None:
+                raise RuntimeError("localstripe exited at start") from None
+            return False
+        return True
 
     @property
     def js_url(self) -> str:
@@ -72,6 +85,14 @@ class LocalStripe:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def card_token(number: str = VISA) -> str:
+    """A card token made by localstripe (Stripe must be pointed at it: the `stripe_live` fixture)."""
+    token = stripe_api.client().v1.tokens.create(
+        params={"card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"}}
+    )
+    return token["id"]
 
 
 def signature_header(payload: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:

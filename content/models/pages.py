@@ -1,10 +1,13 @@
 """Wagtail page types of the public site and the rules of where each may stand in the tree."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +27,7 @@ from content.blocks import BaseStreamBlock
 from content.feeds import NewsFeed
 from content.models.snippets import Partner
 from content.tasks import send_plain_email
-from devices.selectors import impact_figures
+from devices.selectors import impact_figures, member_live_figures
 from reemploi.ratelimits import form_rate_limited
 
 
@@ -93,7 +96,14 @@ class NetworkIndexPage(SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        members = list(MemberPage.objects.live().public().child_of(self).order_by("title"))
+        members = list(
+            MemberPage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("association")
+            .prefetch_related("association__labels")
+            .order_by("title")
+        )
         for member in members:
             member.map_x, member.map_y = member.map_position()
         context["members"] = members
@@ -103,8 +113,20 @@ class NetworkIndexPage(SeoMixin, Page):
 
 
 class MemberPage(SeoMixin, Page):
-    """A member association of the network."""
+    """A member association of the network: its editorial text around the association's own record.
 
+    The identity, address, contact, hours and services are the association's (`devices.Association`,
+    edited once under "Workshop › Member associations"); the page shows them and what is live there.
+    """
+
+    association = models.OneToOneField(
+        "devices.Association",
+        verbose_name=_("member association"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="page",
+        help_text=_("Address, hours, services and legal identity are edited on the association itself."),
+    )
     short_description = models.CharField(_("short description"), max_length=250)
     image = models.ForeignKey(
         "wagtailimages.Image",
@@ -114,55 +136,18 @@ class MemberPage(SeoMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    street = models.CharField(_("street"), max_length=200)
-    postcode = models.CharField(_("postcode"), max_length=5)
-    city = models.CharField(_("city"), max_length=100)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("website"), blank=True)
-    opening_hours = models.TextField(_("opening hours"), blank=True, help_text=_("One line per day or period."))
-    offers_sale = models.BooleanField(_("sale"), default=False)
-    offers_rental = models.BooleanField(_("rental"), default=False)
-    offers_repair = models.BooleanField(_("repair"), default=False)
-    offers_training = models.BooleanField(_("training"), default=False)
-    offers_collection = models.BooleanField(_("collection"), default=False)
-    is_demo = models.BooleanField(
-        _("demo association"), default=False, help_text=_("Invented for the demonstration: shown as such.")
-    )
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = Page.content_panels + [
+        FieldPanel("association"),
         FieldPanel("short_description"),
         FieldPanel("image"),
-        MultiFieldPanel(
-            [
-                FieldPanel("street"),
-                FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
-                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
-            ],
-            heading=_("Address"),
-        ),
-        MultiFieldPanel([FieldPanel("phone"), FieldPanel("email"), FieldPanel("website")], heading=_("Contact")),
-        FieldPanel("opening_hours"),
-        MultiFieldPanel(
-            [
-                FieldPanel("offers_sale"),
-                FieldPanel("offers_rental"),
-                FieldPanel("offers_repair"),
-                FieldPanel("offers_training"),
-                FieldPanel("offers_collection"),
-            ],
-            heading=_("Services offered"),
-        ),
-        FieldPanel("is_demo"),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("short_description"),
-        index.SearchField("city"),
         index.SearchField("body"),
+        index.RelatedFields("association", [index.SearchField("city"), index.SearchField("name")]),
     ]
     parent_page_types = ["content.NetworkIndexPage"]
     subpage_types = []
@@ -170,21 +155,20 @@ class MemberPage(SeoMixin, Page):
     class Meta:
         verbose_name = _("member association")
 
-    SERVICE_FIELDS = ("offers_sale", "offers_rental", "offers_repair", "offers_training", "offers_collection")
-
-    def services(self):
-        return [self._meta.get_field(name).verbose_name for name in self.SERVICE_FIELDS if getattr(self, name)]
-
-    def opening_hours_lines(self):
-        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
-
     def map_position(self):
-        return brittany_map.project(self.longitude, self.latitude)
+        association = self.association
+        if association is None or association.latitude is None or association.longitude is None:
+            return None, None
+        return brittany_map.project(association.longitude, association.latitude)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         self.map_x, self.map_y = self.map_position()
         context["map"] = brittany_map
+        context["member"] = self.association
+        if self.association is not None:
+            context["live"] = member_live_figures(self.association)
+            context["catalogue_url"] = reverse("shop_catalogue") + "?" + urlencode({"retrait": self.association.slug})
         return context
 
 

@@ -11,7 +11,7 @@ class CheckoutConfig(apps.CheckoutConfig):
     """Oscar's checkout app, kept for its URL names, forms and templates' links.
 
     Its steps would place orders without payment: each of its URLs now leads to Réemploi's one-page
-    checkout (`shop.checkout_views`), which locks stock, takes payment and places the order.
+    checkout (`shop.checkout_views`, `shop.services.checkout`), which locks stock, takes payment and places the order.
     """
 
     name = "shop.checkout"

@@ -301,7 +301,45 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "oscar.apps.customer.auth_backends.EmailBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Permissions from a person's roles at member associations (logs nobody in).
+    "devices.backends.MembershipBackend",
 ]
+
+# What each role at a member association may do (devices.Membership). What it reaches is scoped to the
+# person's own associations by every back office; a network coordinator (devices.coordinate_network) sees all.
+MEMBER_ROLE_PERMISSIONS = {
+    "technician": [
+        "wagtailadmin.access_admin",
+        "devices.view_intakebatch",
+        "devices.add_intakebatch",
+        "devices.change_intakebatch",
+        "devices.view_donor",
+        "devices.add_donor",
+        "devices.change_donor",
+        "devices.view_association",
+        "devices.view_device",
+        "devices.view_deviceevent",
+        "devices.operate_device",
+    ],
+    "shop_counter": ["wagtailadmin.access_admin", "shop.manage_orders", "devices.view_association"],
+    "rental_officer": [
+        "wagtailadmin.access_admin",
+        "rental.manage_rentals",
+        "rental.view_application",
+        "rental.view_trainingprogramme",
+        "devices.view_device",
+        "devices.view_association",
+    ],
+    "member_admin": [
+        "wagtailadmin.access_admin",
+        "devices.view_association",
+        "devices.change_association",
+        "devices.view_membership",
+        "devices.add_membership",
+        "devices.change_membership",
+        "devices.delete_membership",
+    ],
+}
 
 # --- Accounts (allauth) ----------------------------------------------------------------------------
 LOGIN_URL = "account_login"

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from reportlab.pdfgen import canvas
 
-from devices.models import Association, Device, Donor, IntakeBatch
+from devices.models import Association, Device, Donor, IntakeBatch, Membership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,6 +37,7 @@ def registry(base_data):
     technician.groups.add(Group.objects.get(name="Workshop"))
     donor_user = _user("elu@region.example")
     association = Association.objects.create(name="Déclic", slug="declic", city="Redon", department="35")
+    Membership.objects.create(user=technician, association=association, role=Membership.Role.TECHNICIAN)
     donor = Donor.objects.create(name="Région Bretagne", kind=Donor.Kind.LOCAL_AUTHORITY, public_name_agreed=True)
     donor.users.add(donor_user)
     batch = IntakeBatch.objects.create(

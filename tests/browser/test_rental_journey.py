@@ -4,7 +4,6 @@ later the return. The device's public passport shows it rented and returned, wit
 axe-core checks every portal page (no serious or critical violation)."""
 
 import re
-import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,21 +16,13 @@ from devices.models import BeneficiaryCategory, Device, DeviceEvent
 from rental.demo import OFFICER_EMAIL
 from rental.models import Application
 from tests.browser.conftest import blocking_violations, login
+from tests.helpers import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TRAINEE = "armelle.stagiaire@exemple.bzh"
 PASSWORD = "Velo-Kreiz-Breizh-2026"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def wait_for(condition, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 def french(label) -> str:
@@ -71,8 +62,9 @@ def test_trainee_borrows_and_returns_a_computer(page, browser, live_server, demo
     form.locator("input[name=password2]").fill(PASSWORD)
     with page.expect_navigation():
         form.locator("button[type=submit]").last.click()
-    wait_for(lambda: any(TRAINEE in m.to for m in mail.outbox))
-    body = next(m for m in mail.outbox if TRAINEE in m.to).body
+    body = wait_until(
+        lambda: next((m.body for m in mail.outbox if TRAINEE in m.to), None), what="the address confirmation e-mail"
+    )
     link = re.search(r"https?://\S+/compte/confirm-email/\S+/", body).group(0)
     page.goto(base + urlsplit(link).path)
     with page.expect_navigation():

@@ -2,7 +2,9 @@
 the invoice, then withdraws; an organisation orders on invoice. axe-core on listing, product, basket and
 checkout pages."""
 
+import re
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -13,9 +15,9 @@ from playwright.sync_api import expect
 
 from devices import services as device_services
 from devices.models import Association, Device, Donor, IntakeBatch
-from shop import services
 from shop.models import Organisation, Withdrawal
-from tests.browser.conftest import blocking_violations, format_violation
+from shop.services import listings as services
+from tests.browser.conftest import blocking_violations, format_violation, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,7 +68,7 @@ def catalogue(base_data):
     services.listing_add_device(
         product=screen.product, device=_device(batch, "P2217-1", Device.Category.SCREEN), actor=None
     )
-    return {"laptop": laptop.product, "association": association}
+    return {"laptop": laptop.product, "screen": screen.product, "association": association}
 
 
 def _user(email):
@@ -75,22 +77,19 @@ def _user(email):
     return user
 
 
-def _login(page, base_url, email):
-    page.goto(f"{base_url}/compte/login/")
-    form = page.locator("main form").filter(has=page.locator("input[name=password]"))
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(PASSWORD)
-    with page.expect_navigation():
-        form.locator("button[type=submit]").last.click()
-
-
-def _add_laptop_from_the_catalogue(page, live_url, violations):
+def _add_laptop_from_the_catalogue(page, live_url, catalogue, violations):
+    laptop, screen = catalogue["laptop"], catalogue["screen"]
     violations += blocking_violations(page, f"{live_url}/boutique/catalogue/")
+    expect(page.get_by_role("link", name=screen.title)).to_have_count(1)  # unfiltered, the screen is listed
     page.get_by_label("Portable", exact=False).first.check()
     page.locator("form.filters button[type=submit]").first.click()
-    page.wait_for_load_state()
-    assert "categorie=" in page.url or "category=" in page.url or "?" in page.url
-    page.get_by_role("link", name="Lenovo ThinkPad T480 – 16 Go – SSD 512 Go").first.click()
+    # The filter applied: the URL asks for laptops only, the box stays ticked, only the laptop is listed.
+    expect(page).to_have_url(re.compile(r"/boutique/catalogue/\?(.*&)?categorie=laptop(&|$)"))
+    assert parse_qs(urlsplit(page.url).query)["categorie"] == ["laptop"]
+    expect(page.locator("form.filters input[name=categorie][value=laptop]")).to_be_checked()
+    expect(page.locator(".products .product-card .card__title")).to_have_text([laptop.title])
+    expect(page.get_by_role("link", name=screen.title)).to_have_count(0)
+    page.get_by_role("link", name=laptop.title).first.click()
     page.wait_for_load_state()
     product_url = page.url
     violations += blocking_violations(page, product_url)
@@ -118,7 +117,7 @@ def _axe_here(page, exclude=None):
 def test_buyer_pays_by_card_gets_the_invoice_then_withdraws(page, live_server, catalogue, stripe_live):
     violations = []
     live_url = live_server.url
-    _add_laptop_from_the_catalogue(page, live_url, violations)
+    _add_laptop_from_the_catalogue(page, live_url, catalogue, violations)
 
     page.get_by_label("Courriel").fill("anne.legoff@example.org")
     page.get_by_label("Retrait à l'association (gratuit)").check()
@@ -167,7 +166,7 @@ def test_buyer_pays_by_card_gets_the_invoice_then_withdraws(page, live_server, c
 def test_declined_card_shows_a_clear_message_and_keeps_the_basket(page, live_server, catalogue, stripe_live):
     violations = []
     live_url = live_server.url
-    _add_laptop_from_the_catalogue(page, live_url, violations)
+    _add_laptop_from_the_catalogue(page, live_url, catalogue, violations)
     page.get_by_label("Courriel").fill("refus@example.org")
     page.get_by_label("Livraison à domicile", exact=False).check()
     page.get_by_label("Prénom").fill("Yann")
@@ -206,9 +205,9 @@ def test_organisation_orders_on_invoice(page, live_server, catalogue):
     )
     organisation.members.add(buyer)
     live_url = live_server.url
-    _login(page, live_url, buyer.email)
+    login(page, live_url, buyer.email, PASSWORD)
     violations = []
-    _add_laptop_from_the_catalogue(page, live_url, violations)
+    _add_laptop_from_the_catalogue(page, live_url, catalogue, violations)
     assert "CCAS de Redon" in page.locator("main").inner_text()
     page.get_by_label("Livraison à domicile", exact=False).check()
     page.get_by_label("Prénom").fill("Morgane")

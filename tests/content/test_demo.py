@@ -1,4 +1,5 @@
-"""The public site's demo (`content.demo`) builds the site alone, imports nothing above content, and is idempotent.
+"""The public site's demo (`content.demo`) builds the site around the registry's member associations, imports
+nothing above content, and is idempotent.
 
 The whole platform's demo (`manage.py demo`) is tested in tests/demo/test_demo.py.
 """
@@ -14,9 +15,11 @@ from wagtail.models import Page, Revision
 from content import demo
 from content.models import FormPage, MemberPage, NewsPage, Partner, StoryPage
 from content.roles import EDITORS, MODERATORS
+from devices.demo import member_ensure
+from devices.demo_members import MEMBERS
 from devices.models import Association, Device
 
-ABOVE_CONTENT = {"demo", "devices", "payments", "rental", "shop"}
+ABOVE_CONTENT = {"demo", "payments", "rental", "shop"}
 
 
 def _counts():
@@ -29,26 +32,29 @@ def _counts():
 
 
 @pytest.mark.django_db
-def test_content_demo_builds_the_site_alone_and_is_idempotent(home_page):
+def test_content_demo_builds_the_site_and_is_idempotent(home_page):
+    for member in MEMBERS:
+        member_ensure(member)
     associations_before = Association.objects.count()
     result = demo.load()
     first = _counts()
 
     assert result["changes"] > 0
     assert MemberPage.objects.count() == 8
-    assert MemberPage.objects.filter(is_demo=False).get().title == "Déclic"
+    assert MemberPage.objects.filter(association__is_demo=False).get().title == "Déclic"
+    declic = MemberPage.objects.get(slug="declic").association
+    assert (declic.city, declic.department, declic.offers_rental) == ("Redon", "35", True)
+    assert {label.name for label in declic.labels.all()} == {"DEEE", "Ordi 3.0"}
     assert NewsPage.objects.live().count() >= 6 and StoryPage.objects.live().count() >= 3
     assert FormPage.objects.live().count() == 2
     assert Group.objects.filter(name__in=[EDITORS, MODERATORS]).count() == 2
-    # The member associations are handed to the registry's demo, which content does not call.
-    assert len(result["associations"]) == 8
-    assert ("Déclic", "declic", "Redon", "35") in result["associations"]
+    # The pages present the registry's associations: content creates none of them, nor devices.
+    assert set(MemberPage.objects.values_list("association__slug", flat=True)) == {m["slug"] for m in MEMBERS}
     assert Association.objects.count() == associations_before
     assert Device.objects.count() == 0
 
     again = demo.load()
     assert again["changes"] == 0
-    assert again["associations"] == result["associations"]
     assert _counts() == first
 
 

@@ -148,8 +148,8 @@ def test_member_page_shows_address_opening_hours_and_services(client, home_page)
     assert "contact@ordi-quimper.example" in content
     assert "Atelier ouvert aux bénévoles." in content
     services = re.search(r'<ul class="tags">(.*?)</ul>', content, re.S).group(1)
-    assert re.findall(r"<li>(.*?)</li>", services) == [str(label) for label in member.services()]
-    assert len(member.services()) == 2
+    assert re.findall(r"<li>(.*?)</li>", services) == [str(label) for label in member.association.services()]
+    assert len(member.association.services()) == 2
     assert content.count('class="map__marker"') == 1
 
 

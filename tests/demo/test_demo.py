@@ -32,7 +32,7 @@ def test_demo_builds_everything_and_is_idempotent(client, home_page):
     first = _counts()
 
     assert MemberPage.objects.count() == 8
-    assert MemberPage.objects.filter(is_demo=False).get().title == "Déclic"
+    assert MemberPage.objects.filter(association__is_demo=False).get().title == "Déclic"
     assert NewsPage.objects.live().count() >= 6 and StoryPage.objects.live().count() >= 3
     assert IntakeBatch.objects.filter(donor__name="Région Bretagne", received_on__year=2022).get().devices.count() > 300
     assert first["listed"] > 0

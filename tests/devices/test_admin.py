@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from devices import forms, services
 from devices.forms import CATEGORY_TEST_FUNCTIONS
-from devices.models import Association, Device, DeviceEvent, Donor, IntakeBatch
+from devices.models import Association, Device, DeviceEvent, Donor, IntakeBatch, Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +52,11 @@ def pdf_text(content: bytes) -> bytes:
 
 
 @pytest.fixture
-def workshop_user():
+def workshop_user(association):
+    """A technician of Déclic (the tests' association): the workshop shows Déclic's devices and batches."""
     user = get_user_model().objects.create_user(email="atelier@example.org", password="x", first_name="Alex")
     user.groups.add(Group.objects.get(name="Workshop"))
+    Membership.objects.create(user=user, association=association, role=Membership.Role.TECHNICIAN)
     return user
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from devices import services as device_services
 from devices.models import Association, Device, Donor, IntakeBatch
-from shop import services
+from shop.services import listings
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def make_listing(db):
             "grade": "A",
         }
         facts.update(overrides)
-        return services.listing_create(**facts)
+        return listings.listing_create(**facts)
 
     return make
 
@@ -82,30 +82,7 @@ def stocked_product(make_listing, ready_device, workshop):
         listing = make_listing(price=price, **facts)
         for _ in range(units):
             device = ready_device(association=association or workshop)
-            services.listing_add_device(product=listing.product, device=device, actor=None)
+            listings.listing_add_device(product=listing.product, device=device, actor=None)
         return listing.product
 
     return make
-
-
-def add_to_basket(client, product, quantity=1):
-    response = client.post(f"/boutique/basket/add/{product.pk}/", {"quantity": quantity})
-    assert response.status_code == 302, response
-    return response
-
-
-def checkout_form(**overrides):
-    data = {
-        "email": "acheteuse@example.org",
-        "fulfilment": "delivery",
-        "first_name": "Anne",
-        "last_name": "Le Goff",
-        "line1": "3 rue de la Soif",
-        "postcode": "35000",
-        "city": "Rennes",
-        "phone": "0600000000",
-        "method": "card",
-        "accept_terms": "on",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}

@@ -10,12 +10,11 @@ from oscar.core.loading import get_model
 
 from devices.models import Device
 from payments import stripe_api
-from shop import after_sale
 from shop.models import Checkout, Invoice, InvoiceCounter, OrderStatus, Organisation, Quote, Withdrawal
+from shop.services import AfterSaleRefused, orders
 from shop.validators import luhn_valid
 from tests import factories
-from tests.shop.conftest import add_to_basket, checkout_form
-from tests.shop.test_checkout import pay
+from tests.shop.helpers import add_to_basket, checkout_form, pay
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -295,11 +294,11 @@ def test_shop_staff_see_the_pages(client, shop_staff, stripe_live, stocked_produ
 
 def test_refund_is_refused_cleanly_when_stripe_refuses(client, stripe_live, shop_staff, stocked_product):
     order, _product = _paid_card_order(client, stocked_product)
-    after_sale.withdrawal_request(order=order)
+    orders.withdrawal_request(order=order)
     Checkout.objects.filter(order=order).update(payment_intent_id="pi_unknown")
     order.refresh_from_db()
-    with pytest.raises(after_sale.AfterSaleRefused):
-        after_sale.withdrawal_refund(withdrawal=order.withdrawal, actor=shop_staff)
+    with pytest.raises(AfterSaleRefused):
+        orders.withdrawal_refund(withdrawal=order.withdrawal, actor=shop_staff)
     assert Withdrawal.objects.get().state == Withdrawal.State.REQUESTED
 
 
@@ -308,7 +307,7 @@ def test_refund_is_refused_cleanly_when_stripe_refuses(client, stripe_live, shop
 )
 def test_the_sale_is_traced_to_the_buyers_departement(postcode, department, workshop):
     """Corsican postcodes give 2A/2B as the registry expects; outside the départements, the pickup's."""
-    from shop.services import workshop_partner
+    from shop.services.listings import workshop_partner
 
     record = Checkout(address={"postcode": postcode}, pickup_partner=workshop_partner(workshop))
-    assert after_sale._territory_of(record) == department
+    assert orders._territory_of(record) == department

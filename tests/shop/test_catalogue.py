@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from devices.models import Device
-from shop import services
+from shop.services import listings
 
 
 def _titles(response):
@@ -27,9 +27,9 @@ def catalogue(make_listing, ready_device, other_association):
         price=Decimal("79"),
     )
     make_listing(title="Portable épuisé", ram_gb=4, grade="C", price=Decimal("99"))
-    services.listing_add_device(product=small.product, device=ready_device(), actor=None)
-    services.listing_add_device(product=big.product, device=ready_device(association=other_association), actor=None)
-    services.listing_add_device(
+    listings.listing_add_device(product=small.product, device=ready_device(), actor=None)
+    listings.listing_add_device(product=big.product, device=ready_device(association=other_association), actor=None)
+    listings.listing_add_device(
         product=screen.product, device=ready_device(category=Device.Category.SCREEN), actor=None
     )
     return {"small": small, "big": big, "screen": screen}
@@ -75,7 +75,7 @@ def test_bad_filter_values_are_ignored_not_errors(client, catalogue):
 
 def test_listing_disappears_the_moment_its_last_device_is_withdrawn(client, catalogue):
     device = catalogue["small"].product.listed_devices.get().device
-    services.listing_remove_device(device=device, actor=None)
+    listings.listing_remove_device(device=device, actor=None)
     assert "Portable 8 Go grade A" not in _titles(client.get("/boutique/catalogue/"))
 
 
@@ -85,7 +85,7 @@ def test_query_count_does_not_grow_with_the_catalogue(
     def add(n):
         for _ in range(n):
             listing = make_listing()
-            services.listing_add_device(product=listing.product, device=ready_device(), actor=None)
+            listings.listing_add_device(product=listing.product, device=ready_device(), actor=None)
 
     add(2)
     with django_assert_max_num_queries(16) as small:
@@ -115,12 +115,12 @@ def test_cached_listing_is_right_the_moment_stock_changes(client, base_data, mak
 
     StockRecord = get_model("partner", "StockRecord")
     listing = make_listing(title="Portable en cache")
-    services.listing_add_device(product=listing.product, device=ready_device(), actor=None)
+    listings.listing_add_device(product=listing.product, device=ready_device(), actor=None)
     assert _titles(client.get("/boutique/catalogue/")) == ["Portable en cache"]
     assert _titles(client.get("/boutique/catalogue/")) == ["Portable en cache"]  # from the cache
 
     second = make_listing(title="Autre portable")
-    services.listing_add_device(product=second.product, device=ready_device(), actor=None)
+    listings.listing_add_device(product=second.product, device=ready_device(), actor=None)
     assert sorted(_titles(client.get("/boutique/catalogue/"))) == ["Autre portable", "Portable en cache"]
 
     # An order allocates the last unit (QuerySet.update, as Oscar does): the listing disappears at once.
@@ -149,5 +149,5 @@ def test_product_views_are_not_recorded(client, catalogue, django_user_model):
 def test_product_page_stock_follows_the_registry_through_its_cache(client, catalogue, ready_device):
     product = catalogue["small"].product
     assert "1 appareil" in client.get(product.get_absolute_url()).content.decode()
-    services.listing_add_device(product=product, device=ready_device(), actor=None)
+    listings.listing_add_device(product=product, device=ready_device(), actor=None)
     assert "2 appareils" in client.get(product.get_absolute_url()).content.decode()

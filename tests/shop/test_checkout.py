@@ -8,27 +8,11 @@ from oscar.core.loading import get_model
 
 from payments import stripe_api
 from shop.models import Checkout, Invoice, OrderStatus
-from tests.shop.conftest import add_to_basket, checkout_form
+from tests.shop.helpers import add_to_basket, checkout_form, pay
+from tests.stripe_server import DECLINED_ON_ATTACH, DECLINED_ON_CHARGE, THREE_D_SECURE
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
-
-VISA = "4242424242424242"
-DECLINED_ON_ATTACH = "4000000000000002"
-DECLINED_ON_CHARGE = "4000000000000341"
-THREE_D_SECURE = "4000002760003184"
-
-
-def card_token(number=VISA) -> str:
-    token = stripe_api.client().v1.tokens.create(
-        params={"card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"}}
-    )
-    return token["id"]
-
-
-def pay(client, number=VISA):
-    assert client.get("/boutique/checkout/paiement/").status_code == 200
-    return client.post("/boutique/checkout/paiement/", {"token": card_token(number)})
 
 
 def intent_of(checkout):
@@ -217,7 +201,7 @@ def test_order_page_is_private(client, stripe_live, stocked_product, django_user
 
 
 def _partner_pk(association):
-    from shop.services import workshop_partner
+    from shop.services.listings import workshop_partner
 
     return workshop_partner(association).pk
 

@@ -12,8 +12,8 @@ from oscar.core.loading import get_model
 from payments import stripe_api
 from shop.models import Checkout, OrderStatus
 from tests.concurrency import at_once
-from tests.shop.conftest import add_to_basket, checkout_form
-from tests.shop.test_checkout import card_token
+from tests.shop.helpers import add_to_basket, checkout_form
+from tests.stripe_server import card_token
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")

@@ -9,9 +9,9 @@ from payments import stripe_api
 from payments.models import StripeEvent
 from shop.models import Checkout, OrderStatus
 from tests.concurrency import at_once
-from tests.shop.conftest import add_to_basket, checkout_form
-from tests.shop.test_checkout import THREE_D_SECURE, pay
-from tests.stripe_server import event_payload, post_webhook
+from tests.helpers import wait_until
+from tests.shop.helpers import add_to_basket, checkout_form, pay
+from tests.stripe_server import THREE_D_SECURE, event_payload, post_webhook
 
 Order = get_model("order", "Order")
 
@@ -117,12 +117,11 @@ def test_localstripe_delivers_its_own_signed_event(client, stripe_live, stocked_
     add_to_basket(client, stocked_product(units=1))
     client.post("/boutique/checkout/", checkout_form())
     pay(client)
-    import time
-
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not StripeEvent.objects.filter(type="payment_intent.succeeded").exists():
-        time.sleep(0.2)
-    assert StripeEvent.objects.filter(type="payment_intent.succeeded").exists()
+    wait_until(
+        StripeEvent.objects.filter(type="payment_intent.succeeded").exists,
+        what="localstripe's payment_intent.succeeded event",
+        interval=0.2,
+    )
     assert Order.objects.get().status == OrderStatus.PAID
     assert len(paid_emails()) == 1
 

@@ -7,8 +7,8 @@ from oscar.core.loading import get_model
 from devices import services as device_services
 from devices.models import Device, DeviceEvent
 from devices.services import TransitionRefused
-from shop import services
 from shop.models import ListedDevice
+from shop.services import listings
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -40,7 +40,7 @@ def test_stock_is_the_number_of_listed_devices_per_workshop(make_listing, ready_
     here = [ready_device() for _ in range(2)]
     there = ready_device(association=other_association)
     for device in [*here, there]:
-        services.listing_add_device(product=product, device=device, actor=None)
+        listings.listing_add_device(product=product, device=device, actor=None)
 
     stock = {
         s.partner.name: s.num_in_stock for s in StockRecord.objects.filter(product=product).select_related("partner")
@@ -49,7 +49,7 @@ def test_stock_is_the_number_of_listed_devices_per_workshop(make_listing, ready_
     assert all(Device.objects.get(pk=d.pk).status == Device.Status.LISTED for d in [*here, there])
     assert StockRecord.objects.get(product=product, partner__name="Déclic").price == Decimal("199.00")
 
-    services.listing_remove_device(device=here[0], actor=None, reason="rayure découverte")
+    listings.listing_remove_device(device=here[0], actor=None, reason="rayure découverte")
     assert StockRecord.objects.get(product=product, partner__name="Déclic").num_in_stock == 1
     assert Device.objects.get(pk=here[0].pk).status == Device.Status.READY
     assert not ListedDevice.objects.filter(device=here[0]).exists()
@@ -60,7 +60,7 @@ def test_a_device_without_erasure_cannot_be_listed(make_listing, ready_device):
     product = make_listing().product
     device = ready_device(erase=False)
     with pytest.raises(TransitionRefused):
-        services.listing_add_device(product=product, device=device, actor=None)
+        listings.listing_add_device(product=product, device=device, actor=None)
     assert not ListedDevice.objects.exists()
     assert not StockRecord.objects.filter(product=product).exists()
 
@@ -69,7 +69,7 @@ def test_a_device_is_listed_only_under_a_product_of_its_category(make_listing, r
     screen_product = make_listing(category=Device.Category.SCREEN, title="Écran 24 pouces").product
     device = ready_device()
     with pytest.raises(ValidationError):
-        services.listing_add_device(product=screen_product, device=device, actor=None)
+        listings.listing_add_device(product=screen_product, device=device, actor=None)
     device.refresh_from_db()
     assert device.status == Device.Status.READY
 
@@ -77,8 +77,8 @@ def test_a_device_is_listed_only_under_a_product_of_its_category(make_listing, r
 def test_stock_follows_a_device_leaving_through_the_registry(make_listing, ready_device):
     product = make_listing().product
     device = ready_device()
-    listed = services.listing_add_device(product=product, device=device, actor=None)
+    listed = listings.listing_add_device(product=product, device=device, actor=None)
     device_services.device_sell(device=device, actor=None, beneficiary_category="individual", territory="35238")
 
-    stock = services.stock_sync(product=product, partner=listed.partner)
+    stock = listings.stock_sync(product=product, partner=listed.partner)
     assert stock.num_in_stock == 0

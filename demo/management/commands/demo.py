@@ -1,8 +1,9 @@
 """`manage.py demo`: the whole French demo platform, idempotently, each app's demo in turn.
 
-1. the public site (`content.demo`): pages, member associations, partners, news and stories, legal pages,
-   forms, site settings, editorial roles;
-2. the device registry (`devices.demo`): the same member associations, donors and the two demo batches;
+1. the device registry (`devices.demo`): the member associations (identity, address, hours, services),
+   donors and the two demo batches;
+2. the public site (`content.demo`): pages (a page per member association), partners, news and stories,
+   legal pages, forms, site settings, editorial roles;
 3. one login per role across the platform (`demo.users`);
 4. the shop (`shop.demo`): the registry's ready devices listed under products, the CCAS buyer;
 5. the rental portal (`rental.demo`): programmes and applications in several states.
@@ -29,8 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
+            registry = registry_demo.load()
             content = content_demo.load()
-            registry = registry_demo.load(content["associations"])
             users_ensure()
         shop_demo.load(stdout=self.stdout, verbosity=options["verbosity"])
         rental_demo.load(PASSWORD)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from payments import stripe_api
-from shop.checkout_services import payments_reconcile
+from shop.services.payments import payments_reconcile
 
 
 class Command(BaseCommand):

@@ -1,15 +1,12 @@
-"""After the order: staff record payments, bind devices and hand them over; buyers withdraw; quotes.
+"""After the sale: staff record payments on invoice, bind the devices handed over, move the order along or
+cancel it; buyers withdraw and staff refund them.
 
 Every step is a forward-only transition checked against Oscar's status pipeline, in one transaction, and
 Stripe (refunds) is called outside any transaction.
 """
 
-import datetime
-
 import stripe
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,27 +14,23 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from devices import services as device_services
-from devices.models import BeneficiaryCategory, Device, department_of_postcode, private_storage_of_settings
+from devices.models import BeneficiaryCategory, Device, department_of_postcode
 from devices.tags import asset_tag_normalize
 from payments import stripe_api
-from shop import checkout_services
 from shop.catalogue import catalogue_changed
-from shop.documents import quote_pdf
-from shop.models import Checkout, ListedDevice, OrderStatus, Organisation, Quote, QuoteLine, Withdrawal
-from shop.services import stock_sync
-from shop.tasks import send_quote_email
+from shop.emails import order_email_after_commit
+from shop.models import Checkout, ListedDevice, OrderStatus, Organisation, Withdrawal
+from shop.selectors import can_withdraw
+from shop.services import AfterSaleRefused
+from shop.services.listings import stock_sync
+from shop.services.payments import order_mark_paid
 
 StockRecord = get_model("partner", "StockRecord")
-Line = get_model("order", "Line")
 Order = get_model("order", "Order")
 
-
-class AfterSaleRefused(ValidationError):
-    """A step that cannot be taken now; the message says why, for staff or buyer."""
-
-
-def _notify(checkout_id, kind):
-    checkout_services._notify(checkout_id, kind)
+BINDABLE_STATUSES = (OrderStatus.PAID, OrderStatus.READY_FOR_PICKUP, OrderStatus.SHIPPED)
+# The e-mail a status change sends the buyer.
+STATUS_EMAILS = {OrderStatus.READY_FOR_PICKUP: "ready", OrderStatus.SHIPPED: "shipped"}
 
 
 def _locked_order(order):
@@ -56,7 +49,7 @@ def order_record_payment(*, order, actor, reference: str) -> Checkout:
         raise AfterSaleRefused(_("This order is not waiting for a payment."))
     if not reference.strip():
         raise AfterSaleRefused(_("Give the payment reference (transfer or mandate number)."))
-    return checkout_services.order_mark_paid(record, reference=reference.strip(), actor=actor)
+    return order_mark_paid(checkout=record, reference=reference.strip(), actor=actor)
 
 
 # --- Staff: handing devices over -------------------------------------------------------------------------
@@ -94,7 +87,7 @@ def _territory_of(record: Checkout) -> str:
 def order_bind_device(*, line, asset_tag: str, actor) -> ListedDevice:
     """Staff scan the device handed over for an order line: the registry records the sale."""
     order = _locked_order(line.order)
-    if order.status not in (OrderStatus.PAID, OrderStatus.READY_FOR_PICKUP, OrderStatus.SHIPPED):
+    if order.status not in BINDABLE_STATUSES:
         raise AfterSaleRefused(_("Devices are bound to paid orders only."))
     if ListedDevice.objects.filter(order_line=line).count() >= line.quantity:
         raise AfterSaleRefused(_("Every unit of this line already has its device."))
@@ -148,46 +141,41 @@ def order_set_status(*, order, status: str, actor) -> None:
     record = order.checkout
     if status == OrderStatus.HANDED_OVER:
         Checkout.objects.filter(pk=record.pk).update(handed_over_at=timezone.now())
-    kind = {OrderStatus.READY_FOR_PICKUP: "ready", OrderStatus.SHIPPED: "shipped"}.get(status)
+    kind = STATUS_EMAILS.get(status)
     if kind:
-        transaction.on_commit(lambda: _notify(record.pk, kind))
+        order_email_after_commit(record, kind)
+
+
+@transaction.atomic
+def order_cancel(*, order, actor) -> None:
+    """Staff cancel an unpaid order (or a paid one not yet handed over, before a refund): stock is freed."""
+    order = _locked_order(order)
+    if OrderStatus.CANCELLED not in order.available_statuses():
+        raise AfterSaleRefused(_("This order can no longer be cancelled."))
+    if ListedDevice.objects.filter(order_line__order=order).exists():
+        raise AfterSaleRefused(_("Devices are already bound to this order: record a withdrawal instead."))
+    for line in order.lines.all():
+        if line.stockrecord_id:
+            StockRecord.objects.filter(pk=line.stockrecord_id, num_allocated__gte=line.quantity).update(
+                num_allocated=F("num_allocated") - line.quantity
+            )
+    order.set_status(OrderStatus.CANCELLED)
+    Checkout.objects.filter(order=order).update(state=Checkout.State.CANCELLED)
+    catalogue_changed()
 
 
 # --- Withdrawal ------------------------------------------------------------------------------------------
 
 
-def withdrawal_deadline(order) -> datetime.datetime | None:
-    record = getattr(order, "checkout", None)
-    if record is None or record.handed_over_at is None:
-        return None
-    return record.handed_over_at + datetime.timedelta(days=settings.SHOP_WITHDRAWAL_DAYS)
-
-
-def can_withdraw(order) -> bool:
-    """Consumers may withdraw from payment until 14 days after they received the goods."""
-    record = getattr(order, "checkout", None)
-    if record is None or record.organisation_id or hasattr(order, "withdrawal"):
-        return False
-    if order.status not in (
-        OrderStatus.PAID,
-        OrderStatus.READY_FOR_PICKUP,
-        OrderStatus.SHIPPED,
-        OrderStatus.HANDED_OVER,
-    ):
-        return False
-    deadline = withdrawal_deadline(order)
-    return deadline is None or timezone.now() <= deadline
-
-
 @transaction.atomic
 def withdrawal_request(*, order, reason: str = "") -> Withdrawal:
+    """The buyer withdraws from the purchase (within the deadline of `shop.selectors.can_withdraw`)."""
     order = _locked_order(order)
     if not can_withdraw(order):
         raise AfterSaleRefused(_("This order can no longer be withdrawn from."))
     withdrawal = Withdrawal.objects.create(order=order, reason=reason)
     order.set_status(OrderStatus.WITHDRAWN)
-    record = order.checkout
-    transaction.on_commit(lambda: _notify(record.pk, "withdrawal"))
+    order_email_after_commit(order.checkout, "withdrawal")
     return withdrawal
 
 
@@ -220,7 +208,7 @@ def withdrawal_refund(*, withdrawal: Withdrawal, actor) -> Withdrawal:
         withdrawal.processed_by = actor
         withdrawal.save()
         _release_stock_of_withdrawn(order, actor)
-        transaction.on_commit(lambda: _notify(record.pk, "refunded"))
+        order_email_after_commit(record, "refunded")
     return withdrawal
 
 
@@ -242,91 +230,3 @@ def _release_stock_of_withdrawn(order, actor) -> None:
                     condition="",
                     note=_("Withdrawal from order %(number)s") % {"number": order.number},
                 )
-
-
-@transaction.atomic
-def order_cancel(*, order, actor) -> None:
-    """Staff cancel an unpaid order (or a paid one not yet handed over, before a refund): stock is freed."""
-    order = _locked_order(order)
-    if OrderStatus.CANCELLED not in order.available_statuses():
-        raise AfterSaleRefused(_("This order can no longer be cancelled."))
-    if ListedDevice.objects.filter(order_line__order=order).exists():
-        raise AfterSaleRefused(_("Devices are already bound to this order: record a withdrawal instead."))
-    for line in order.lines.all():
-        if line.stockrecord_id:
-            StockRecord.objects.filter(pk=line.stockrecord_id, num_allocated__gte=line.quantity).update(
-                num_allocated=F("num_allocated") - line.quantity
-            )
-    order.set_status(OrderStatus.CANCELLED)
-    Checkout.objects.filter(order=order).update(state=Checkout.State.CANCELLED)
-    catalogue_changed()
-
-
-# --- Organisations ---------------------------------------------------------------------------------------
-
-
-def organisation_verify(*, organisation: Organisation, actor) -> Organisation:
-    if not organisation.is_verified:
-        organisation.verified_at = timezone.now()
-        organisation.verified_by = actor
-        organisation.save(update_fields=["verified_at", "verified_by"])
-    return organisation
-
-
-# --- Quotes ----------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def quote_request(*, organisation, user, basket, message: str) -> Quote:
-    quote = Quote.objects.create(organisation=organisation, requested_by=user, message=message)
-    QuoteLine.objects.bulk_create(
-        QuoteLine(quote=quote, product_id=line.product_id, quantity=line.quantity) for line in basket.all_lines()
-    )
-    return quote
-
-
-@transaction.atomic
-def quote_answer(*, quote: Quote, actor, valid_days: int = 30, note: str = "") -> Quote:
-    """Staff answer at the catalogue prices of the day; the buyer gets the PDF by e-mail."""
-    quote = Quote.objects.select_for_update().get(pk=quote.pk)
-    if quote.state != Quote.State.REQUESTED:
-        raise AfterSaleRefused(_("This quote has already been answered."))
-    for line in quote.lines.select_related("product__listing"):
-        line.unit_price = line.product.listing.price
-        line.save(update_fields=["unit_price"])
-    quote.state = Quote.State.ANSWERED
-    quote.answered_at = timezone.now()
-    quote.valid_until = timezone.localdate() + datetime.timedelta(days=valid_days)
-    quote.staff_note = note
-    quote.save()
-    transaction.on_commit(lambda: send_quote_email.delay(quote_id=quote.pk))
-    return quote
-
-
-def quote_pdf_bytes(quote: Quote) -> bytes:
-    storage = private_storage_of_settings()
-    if quote.pdf and storage.exists(quote.pdf):
-        with storage.open(quote.pdf, "rb") as handle:
-            return handle.read()
-    content = quote_pdf(quote)
-    quote.pdf = storage.save(f"quotes/{quote.reference}.pdf", ContentFile(content))
-    Quote.objects.filter(pk=quote.pk).update(pdf=quote.pdf)
-    return content
-
-
-def quote_to_basket(*, quote: Quote, basket) -> None:
-    """The quote's lines replace the basket's content, ready for the checkout on invoice."""
-    if quote.state not in (Quote.State.ANSWERED, Quote.State.ORDERED):
-        raise AfterSaleRefused(_("This quote has not been answered yet."))
-    if quote.valid_until and quote.valid_until < timezone.localdate():
-        raise AfterSaleRefused(_("This quote has expired: ask for a new one."))
-    basket.flush()
-    for line in quote.lines.select_related("product"):
-        info = basket.strategy.fetch_for_product(line.product)
-        if not info.availability.is_purchase_permitted(line.quantity)[0]:
-            raise AfterSaleRefused(
-                _("Only %(available)s × “%(product)s” are left: ask for a new quote.")
-                % {"available": info.availability.num_available or 0, "product": line.product.get_title()}
-            )
-        basket.add_product(line.product, quantity=line.quantity)
-    Quote.objects.filter(pk=quote.pk).update(state=Quote.State.ORDERED)

@@ -1,4 +1,4 @@
-"""The shop's writes: listings, the devices offered under them, and stock kept equal to those devices.
+"""Listings: products offered for sale, the registry's devices under them, and stock kept equal to those devices.
 
 A product's stock at a workshop is never typed by hand: it is the number of that workshop's devices listed
 under the product and not yet handed over. Devices change only through `devices.services`.
