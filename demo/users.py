@@ -31,6 +31,9 @@ USERS = [
     ("boutique@reemploi.example", "Vendeuse", SHOP, "boutique", "commandes (/admin/boutique/commandes/)"),
     ("ccas@reemploi.example", "CCAS de Redon", "buyer", "acheteur pro", "achat sur facture (/boutique/)"),
     ("location@reemploi.example", "Maëlle", RENTAL, "location", "demandes de location (/admin/location/demandes/)"),
+    ("atelier.rennes@reemploi.example", "Erwan", WORKSHOP, "atelier", "atelier de Rennes Ordi Partage"),
+    ("boutique.rennes@reemploi.example", "Katell", SHOP, "boutique", "comptoir de Rennes Ordi Partage"),
+    ("location.rennes@reemploi.example", "Yann", RENTAL, "location", "location à Rennes Ordi Partage"),
     ("stagiaire@reemploi.example", "Nolwenn", "trainee", "stagiaire", "ses demandes (/location/mes-demandes/)"),
 ]
 
@@ -39,6 +42,9 @@ MEMBERSHIPS = [
     ("atelier@reemploi.example", "declic", Membership.Role.TECHNICIAN),
     ("boutique@reemploi.example", "declic", Membership.Role.SHOP_COUNTER),
     ("location@reemploi.example", "declic", Membership.Role.RENTAL_OFFICER),
+    ("atelier.rennes@reemploi.example", "rennes-ordi-partage", Membership.Role.TECHNICIAN),
+    ("boutique.rennes@reemploi.example", "rennes-ordi-partage", Membership.Role.SHOP_COUNTER),
+    ("location.rennes@reemploi.example", "rennes-ordi-partage", Membership.Role.RENTAL_OFFICER),
 ]
 
 

@@ -6,6 +6,7 @@ requires `devices.operate_device`; the URLs are registered by `devices.wagtail_h
 
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from wagtail.admin import messages
 
-from devices import forms, imports, services
+from devices import forms, imports, selectors, services
 from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch
 from devices.pdf import label_sheet_pdf
-from devices.scoping import Role, scoped
+from devices.scoping import Role, associations_of, is_coordinator, scoped
 from devices.views import passport_url
 from reemploi.admin_steps import ObjectStepView, show_refusal, steps_shown
 from reemploi.downloads import inline_document, private_file_response
@@ -48,8 +49,12 @@ operator_required = permission_required(OPERATE_PERMISSION, raise_exception=True
 
 
 def workshop_devices(user):
-    """The devices of the technician's own associations (every device for a network coordinator)."""
-    return scoped(Device.objects.all(), user, Role.TECHNICIAN)
+    """The devices of the technician's own associations, and those sent to them and not received yet (every
+    device for a network coordinator)."""
+    if is_coordinator(user):
+        return Device.objects.all()
+    mine = associations_of(user, Role.TECHNICIAN)
+    return Device.objects.filter(Q(association__in=mine) | Q(transfer_to__in=mine))
 
 
 def workshop_batches(user):
@@ -241,9 +246,46 @@ class HarvestView(DeviceActionView):
 
 
 class TransferView(DeviceActionView):
-    slug, label, form_class = "transfer", gettext_lazy("Transfer to another association"), forms.TransferForm
-    service = staticmethod(services.device_transfer)
+    """Send the device to another member; it stays ours until that member records the receipt."""
+
+    slug, label, form_class = "transfer", gettext_lazy("Send to another association"), forms.TransferForm
+    service = staticmethod(services.device_transfer_send)
     button_class = "button button-secondary"
+
+
+class ReceiveTransferView(DeviceActionView):
+    """The receiving member records that the device arrived: it becomes the holder."""
+
+    slug, label, form_class = "receive", gettext_lazy("Record the receipt"), forms.TransferReceiveForm
+    allowed_statuses = (Status.IN_TRANSIT,)
+    service = staticmethod(services.device_transfer_receive)
+
+    @classmethod
+    def allows(cls, device, user=None) -> bool:
+        if not super().allows(device, user):
+            return False
+        return user is None or associations_of(user, Role.TECHNICIAN).filter(pk=device.transfer_to_id).exists()
+
+    def get_queryset(self):  # only the association it was sent to (or a coordinator) receives it
+        return scoped(Device.objects.all(), self.request.user, Role.TECHNICIAN, through="transfer_to")
+
+
+class CancelTransferView(DeviceActionView):
+    """The sender takes the device back before it was received."""
+
+    slug, label, form_class = "cancel-transfer", gettext_lazy("Cancel the transfer"), forms.TransferCancelForm
+    allowed_statuses = (Status.IN_TRANSIT,)
+    service = staticmethod(services.device_transfer_cancel)
+    button_class = "button button-secondary"
+
+    @classmethod
+    def allows(cls, device, user=None) -> bool:
+        if not super().allows(device, user):
+            return False
+        return user is None or associations_of(user, Role.TECHNICIAN).filter(pk=device.association_id).exists()
+
+    def get_queryset(self):  # only the sender (or a coordinator)
+        return scoped(Device.objects.all(), self.request.user, Role.TECHNICIAN)
 
 
 class CorrectView(DeviceActionView):
@@ -268,6 +310,8 @@ ACTION_VIEWS: list[type[DeviceActionView]] = [
     RecycleView,
     HarvestView,
     TransferView,
+    ReceiveTransferView,
+    CancelTransferView,
     CorrectView,
 ]
 
@@ -279,7 +323,7 @@ def allowed_actions(device: Device) -> list[type[DeviceActionView]]:
 
 def device_page(request, device: Device, *, bound: tuple | None = None):
     """The device, its actions and its timeline; `bound` = (action view, form) re-displayed after a refusal."""
-    actions = steps_shown(ACTION_VIEWS, device, bound=bound)
+    actions = steps_shown(ACTION_VIEWS, device, bound=bound, user=request.user)
     events = list(device.events.select_related("actor", "association"))
     batch_pks = {e.data.get("batch") for e in events if isinstance(e.data.get("batch"), int)}
     batches = {b.pk: b for b in IntakeBatch.objects.select_related("donor").filter(pk__in=batch_pks)}
@@ -315,6 +359,41 @@ def event_evidence(request, event_pk):
         raise Http404(_("This event has no evidence file."))
     filename = f"{slugify(event.get_kind_display())}-{event.device.asset_tag}.pdf"
     return private_file_response(event.evidence, filename)
+
+
+# --- The workshop's landing page ----------------------------------------------------------------
+
+
+@operator_required
+@require_GET
+def workshop_home(request):
+    """What waits for me today, in my associations' workshops: each count links to the matching list."""
+    devices = workshop_devices(request.user)
+    figures = selectors.workshop_today(devices)
+    index = reverse("workshop_devices:index")
+    rows = [
+        (Status.RECEIVED, _("Received, not yet cleaned or tested")),
+        (Status.IN_WORKSHOP, _("In the workshop")),
+        (Status.READY, _("Ready: to list for sale, for rental or for a programme")),
+        (Status.IN_TRANSIT, _("On their way between two associations")),
+        (Status.LISTED, _("On sale")),
+        (Status.RESERVED, _("In the rental pool")),
+    ]
+    waiting = [
+        {"label": label, "count": figures["by_status"].get(status, 0), "url": f"{index}?status={status}"}
+        for status, label in rows
+    ]
+    batches = workshop_batches(request.user).select_related("donor", "association").order_by("-received_on")[:5]
+    return render(
+        request,
+        "devices/admin/workshop_home.html",
+        {
+            "waiting": waiting,
+            "to_erase": figures["to_erase"],
+            "batches": batches,
+            "associations": associations_of(request.user, Role.TECHNICIAN),
+        },
+    )
 
 
 # --- Labels --------------------------------------------------------------------------------------

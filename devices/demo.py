@@ -95,6 +95,17 @@ REGION_PLAN = [
     (Device.Category.OTHER, 4, {"recycled": 4}),
 ]
 LAPOSTE_PLAN = [(Device.Category.LAPTOP, 40, {"donated_youth": 30, "ready": 6, "workshop": 4})]
+# Smaller batches of the Région's second operation, handed to three other members so that the network has
+# several workshops with devices on sale and laptops in their rental pools: (member slug, reference, date).
+MEMBER_BATCHES = [
+    ("golfe-reemploi", "CONV-RB-2024-GOLF", date(2024, 3, 12)),
+    ("cornouaille-numerique", "CONV-RB-2024-CORN", date(2024, 4, 2)),
+    ("rennes-ordi-partage", "CONV-RB-2024-RENN", date(2024, 5, 21)),
+]
+MEMBER_PLAN = [
+    (Device.Category.LAPTOP, 14, {"sold": 3, "listed": 2, "ready": 3, "reserved": 3, "workshop": 3}),
+    (Device.Category.DESKTOP, 6, {"sold": 2, "ready": 2, "recycled": 2}),
+]
 
 
 def _certificate_pdf(title: str, tags: list[str]) -> ContentFile:
@@ -349,4 +360,20 @@ def load() -> dict:
             declared={"declared_laptops": 40},
         )
         created.append(LAPOSTE_REF)
+    for slug, reference, received_on in MEMBER_BATCHES:
+        member = by_slug.get(slug)
+        if member is None or IntakeBatch.objects.filter(reference=reference).exists():
+            continue
+        _load_batch(
+            donor=region,
+            association=member,
+            reference=reference,
+            received_on=received_on,
+            plan=MEMBER_PLAN,
+            actor=technician,
+            rng=rng,
+            serial_prefix="RB24" + reference.rsplit("-", 1)[-1][0],
+            declared={"declared_laptops": 14, "declared_desktops": 6},
+        )
+        created.append(reference)
     return {"created": created, "devices": Device.objects.count(), "donor_login": region_user.email}

@@ -273,6 +273,14 @@ class TransferForm(ActionForm):
             self.fields["to_association"].queryset = Association.objects.exclude(pk=self.device.association_id)
 
 
+class TransferReceiveForm(ActionForm):
+    note = _note_field()
+
+
+class TransferCancelForm(ActionForm):
+    reason = _note_field(_("Reason"))
+
+
 class CorrectionForm(ActionForm):
     """Correct one recorded characteristic; the log keeps the old and the new value."""
 

@@ -325,6 +325,7 @@ class Device(models.Model):
         DONATED = "donated", _("Donated")
         RECYCLED = "recycled", _("Recycled (DEEE)")
         PARTS = "parts", _("Harvested for parts")
+        IN_TRANSIT = "in_transit", _("In transit to another association")
 
     REUSED = (Status.SOLD, Status.RENTED, Status.DONATED)
     ENDED = (Status.RECYCLED, Status.PARTS)
@@ -351,6 +352,16 @@ class Device(models.Model):
     )
     association = models.ForeignKey(
         Association, verbose_name=_("holding association"), on_delete=models.PROTECT, related_name="devices"
+    )
+    # While in transit: the association it was sent to, which becomes the holder when it records the receipt.
+    transfer_to = models.ForeignKey(
+        Association,
+        verbose_name=_("sent to"),
+        on_delete=models.PROTECT,
+        related_name="incoming_devices",
+        null=True,
+        blank=True,
+        editable=False,
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, editable=False
@@ -434,7 +445,10 @@ class DeviceEvent(models.Model):
         DONATED = "donated", _("Donated")
         RECYCLED = "recycled", _("Recycled (DEEE)")
         HARVESTED = "harvested", _("Harvested for parts")
-        TRANSFERRED = "transferred", _("Transferred to another association")
+        TRANSFERRED = "transferred", _("Transferred to another association")  # one step, before 2026-12
+        TRANSFER_SENT = "transfer_sent", _("Sent to another association")
+        TRANSFER_RECEIVED = "transfer_received", _("Received from another association")
+        TRANSFER_CANCELLED = "transfer_cancelled", _("Transfer cancelled")
         CORRECTED = "corrected", _("Correction")
 
     OUTCOMES = (Kind.SOLD, Kind.RENTED, Kind.DONATED)

@@ -140,3 +140,15 @@ def member_live_figures(association) -> dict:
         .values_list("status", "n")
     )
     return {"on_sale": counts.get(Device.Status.LISTED, 0), "rental_pool": counts.get(Device.Status.RESERVED, 0)}
+
+
+def workshop_today(devices) -> dict:
+    """What waits in a workshop (`devices`: the technician's scoped queryset): devices per status, those whose
+    data is still to erase, those on their way in and out. One grouped query and two counts."""
+    by_status = dict(devices.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    workshop = (Device.Status.RECEIVED, Device.Status.IN_WORKSHOP, Device.Status.READY)
+    return {
+        "by_status": by_status,
+        "to_erase": devices.filter(status__in=workshop, needs_erasure=True).count(),
+        "in_transit": devices.filter(status=Device.Status.IN_TRANSIT).count(),
+    }

@@ -425,21 +425,61 @@ def device_correct(*, device: Device, actor, changes: dict, note: str) -> Device
 
 
 @transaction.atomic
-def device_transfer(*, device: Device, actor, to_association: Association, note: str = "") -> DeviceEvent:
+def device_transfer_send(*, device: Device, actor, to_association: Association, note: str = "") -> DeviceEvent:
+    """The holding association sends a device to another member: it stays the holder until the receipt."""
     device = _locked(device)
     _require_status(device, WORKSHOP, _("Device %(tag)s cannot be transferred: it is “%(status)s”."))
     if to_association.pk == device.association_id:
         raise ValidationError({"to_association": _("The device is already held by this association.")})
-    data = {"from": device.association.name, "to": to_association.name}
-    device.association = to_association
+    device.transfer_to = to_association
     return _record(
         device,
-        kind=Kind.TRANSFERRED,
+        kind=Kind.TRANSFER_SENT,
         actor=actor,
-        status_after=device.status,
-        data=data,
+        status_after=Status.IN_TRANSIT,
+        data={"from": device.association.name, "to": to_association.name},
         note=note,
-        association=to_association,
+    )
+
+
+def _status_before_sending(device: Device) -> str:
+    sent = device.events.filter(kind=Kind.TRANSFER_SENT).order_by("-occurred_at", "-pk").first()
+    return sent.status_before if sent and sent.status_before in WORKSHOP else Status.IN_WORKSHOP
+
+
+@transaction.atomic
+def device_transfer_receive(*, device: Device, actor, note: str = "") -> DeviceEvent:
+    """The receiving association records the receipt: it becomes the holder, the device is back in its
+    workshop in the status it was sent in."""
+    device = _locked(device)
+    _require_status(device, (Status.IN_TRANSIT,), _("Device %(tag)s is not in transit: it is “%(status)s”."))
+    sender, receiver = device.association, device.transfer_to
+    device.association, device.transfer_to = receiver, None
+    return _record(
+        device,
+        kind=Kind.TRANSFER_RECEIVED,
+        actor=actor,
+        status_after=_status_before_sending(device),
+        data={"from": sender.name, "to": receiver.name},
+        note=note,
+        association=receiver,
+    )
+
+
+@transaction.atomic
+def device_transfer_cancel(*, device: Device, actor, reason: str = "") -> DeviceEvent:
+    """The sender takes back a device not received yet."""
+    device = _locked(device)
+    _require_status(device, (Status.IN_TRANSIT,), _("Device %(tag)s is not in transit: it is “%(status)s”."))
+    receiver = device.transfer_to
+    device.transfer_to = None
+    return _record(
+        device,
+        kind=Kind.TRANSFER_CANCELLED,
+        actor=actor,
+        status_after=_status_before_sending(device),
+        data={"from": device.association.name, "to": receiver.name},
+        note=reason,
     )
 
 

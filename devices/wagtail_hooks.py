@@ -433,6 +433,16 @@ class WorkshopPageViewSet(ViewSet):
         return type(f"{type(self).__name__}MenuItem", (MenuItem,), {"is_shown": is_shown})
 
 
+class WorkshopHomeViewSet(WorkshopPageViewSet):
+    """/admin/atelier/: what waits for me today."""
+
+    name = "workshop_home"
+    url_prefix = "atelier"
+    icon = "home"
+    menu_label = _("Today")
+    view = staticmethod(admin_views.workshop_home)
+
+
 class QuickEntryViewSet(WorkshopPageViewSet):
     name = "workshop_quick_entry"
     url_prefix = "atelier/saisie"
@@ -463,6 +473,7 @@ class WorkshopViewSetGroup(ViewSetGroup):
     menu_icon = "cogs"
     menu_order = 150
     items = (
+        WorkshopHomeViewSet,
         DeviceViewSet,
         QuickEntryViewSet,
         IntakeBatchViewSet,

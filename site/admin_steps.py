@@ -44,7 +44,8 @@ class ObjectStepView(View):
     # --- What the object page needs to show the step ---------------------------------------------------
 
     @classmethod
-    def allows(cls, obj) -> bool:
+    def allows(cls, obj, user=None) -> bool:
+        """Whether the page shows this step for `obj` (to `user`, when the step depends on who asks)."""
         return obj.status in cls.allowed_statuses
 
     @classmethod
@@ -111,14 +112,15 @@ class ObjectStepView(View):
         return self.render_page(obj, bound=(type(self), form))
 
 
-def steps_shown(step_classes, obj, *, bound=None) -> list[dict]:
-    """The steps `obj`'s status allows, in order, each with its form (the bound one after a refusal)."""
+def steps_shown(step_classes, obj, *, bound=None, user=None) -> list[dict]:
+    """The steps `obj`'s status allows (to `user`), in order, each with its form (the bound one after a
+    refusal)."""
     bound_step, bound_form = bound or (None, None)
     shown = []
     for step in step_classes:
         if step is bound_step:
             form = bound_form
-        elif step.allows(obj):
+        elif step.allows(obj) if user is None else step.allows(obj, user):
             form = step.get_form(obj)
         else:
             continue

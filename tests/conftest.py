@@ -115,8 +115,10 @@ def ensure_site_tree():
 
 
 def ensure_base_data():
-    """What migrations put in a new database and a flush removes: page tree, sites, roles, workflow."""
+    """What migrations put in a new database and a flush removes: page tree, sites, roles, workflow, and the
+    groups that our apps' migrations create (each such migration names its GROUP_NAME and PERMISSIONS)."""
     import importlib
+    import pkgutil
 
     from django.contrib.auth.models import Group, Permission
 
@@ -124,22 +126,15 @@ def ensure_base_data():
 
     home = ensure_site_tree()
     roles_ensure()
-    workshop, _created = Group.objects.get_or_create(name="Workshop")
-    for app_label, codename in importlib.import_module("devices.migrations.0002_workshop_group").PERMISSIONS:
-        workshop.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    shop_group, _created = Group.objects.get_or_create(name="Shop")
-    for app_label, codename in importlib.import_module("shop.migrations.0003_shop_group").PERMISSIONS:
-        shop_group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    rental_group, _created = Group.objects.get_or_create(name="Rental")
-    for app_label, codename in importlib.import_module("rental.migrations.0002_rental_group").PERMISSIONS:
-        rental_group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    coordinators, _created = Group.objects.get_or_create(name="Network coordinators")
-    for migration in (
-        "devices.migrations.0005_network_coordinators_group",
-        "rental.migrations.0003_coordinators_rental_permissions",
-    ):
-        for app_label, codename in importlib.import_module(migration).PERMISSIONS:
-            coordinators.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for app in ("devices", "shop", "rental"):
+        package = importlib.import_module(f"{app}.migrations")
+        for module_info in pkgutil.iter_modules(package.__path__):
+            migration = importlib.import_module(f"{app}.migrations.{module_info.name}")
+            if not (hasattr(migration, "GROUP_NAME") and hasattr(migration, "PERMISSIONS")):
+                continue
+            group, _created = Group.objects.get_or_create(name=migration.GROUP_NAME)
+            for app_label, codename in migration.PERMISSIONS:
+                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return home
 
 

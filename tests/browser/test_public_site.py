@@ -69,7 +69,9 @@ def test_visitor_goes_from_home_to_a_member_association(page, live_url, demo_sit
     expect(map_svg).to_be_visible()
     expect(map_svg.locator("circle.map__marker")).to_have_count(len(members))
     for member in members:
-        expect(map_svg.get_by_role("link", name=f"{member.title}, {member.association.city}", exact=True)).to_have_count(1)
+        expect(
+            map_svg.get_by_role("link", name=f"{member.title}, {member.association.city}", exact=True)
+        ).to_have_count(1)
     # The list of members below it.
     member_list = page.locator("ul.member-list > li")
     expect(member_list).to_have_count(len(members))

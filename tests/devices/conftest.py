@@ -85,6 +85,12 @@ def bring_to(device: Device, status: str, actor) -> Device:
         services.device_recycle(device=device, actor=actor, channel="Éco-organisme agréé DEEE")
     elif status == S.PARTS:
         services.device_harvest(device=device, actor=actor, parts="mémoire, disque")
+    elif status == S.IN_TRANSIT:
+        make_ready(device, actor)
+        destination, _created = Association.objects.get_or_create(
+            slug="atelier-destinataire", defaults={"name": "Atelier destinataire", "department": "56"}
+        )
+        services.device_transfer_send(device=device, actor=actor, to_association=destination)
     else:
         make_ready(device, actor)
         if status in (S.LISTED, S.SOLD):

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -356,16 +357,34 @@ def test_listing_steps_from_ready_to_reserved_and_back(workshop, workshop_user, 
     assert device.events.filter(kind__in=[Kind.LISTED, Kind.UNLISTED, Kind.RESERVED, Kind.RELEASED]).count() == 4
 
 
-def test_a_transfer_moves_the_device_to_the_other_association(workshop, batch, association):
+def test_a_transfer_is_sent_by_one_member_and_received_by_the_other(workshop, batch, association):
     device = register(batch, "SN-MOVE")
     other = Association.objects.create(name="Ordi Breizh", slug="ordi-breizh")
+    receiver = get_user_model().objects.create_user(email="atelier@ordi-breizh.example", password="x")
+    Membership.objects.create(user=receiver, association=other, role=Membership.Role.TECHNICIAN)
 
     response = workshop.post(action_url(device, "transfer"), {"transfer-to_association": other.pk})
 
     assert response.status_code == 302
     device.refresh_from_db()
-    assert device.association == other
-    assert device.events.get(kind=Kind.TRANSFERRED).data == {"from": "Déclic", "to": "Ordi Breizh"}
+    assert (device.association, device.transfer_to, device.status) == (association, other, Status.IN_TRANSIT)
+    assert device.events.get(kind=Kind.TRANSFER_SENT).data == {"from": "Déclic", "to": "Ordi Breizh"}
+    # The sender cannot record the receipt; its page offers to cancel, not to receive.
+    assert workshop.post(action_url(device, "receive"), {}).status_code == 404
+    page = workshop.get(reverse("workshop_devices:detail", args=[device.pk])).content.decode()
+    assert action_url(device, "cancel-transfer") in page and action_url(device, "receive") not in page
+
+    client = Client()
+    client.force_login(receiver)
+    page = client.get(reverse("workshop_devices:detail", args=[device.pk])).content.decode()
+    assert action_url(device, "receive") in page and action_url(device, "cancel-transfer") not in page
+    assert client.post(action_url(device, "receive"), {"receive-note": "arrivé"}).status_code == 302
+    device.refresh_from_db()
+    assert (device.association, device.transfer_to, device.status) == (other, None, Status.RECEIVED)
+    received = device.events.get(kind=Kind.TRANSFER_RECEIVED)
+    assert received.association == other and received.actor == receiver
+    # Now the device is the receiver's: the sender no longer reaches it.
+    assert workshop.get(reverse("workshop_devices:detail", args=[device.pk])).status_code == 404
 
 
 def test_a_correction_keeps_the_old_and_new_values(workshop, batch):

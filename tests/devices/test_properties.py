@@ -55,6 +55,7 @@ class Model:
     tests_passed: bool = False
     graded: bool = False
     association: int = 0  # index into the machine's two associations
+    sent_from: str = ""  # the status a device in transit was sent in (it comes back in it)
 
     def workshop_status(self):
         return S.READY if not self.needs_erasure and self.tests_passed and self.graded else S.IN_WORKSHOP
@@ -387,16 +388,34 @@ class RegistryMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.devices)
     @rule(index=INDEX)
-    def transfer(self, index):
+    def transfer_send(self, index):
         def after(m):
-            m.association = 1 - m.association
-            return m.status
+            m.sent_from = m.status
+            return S.IN_TRANSIT
 
         def call(device):
             other = next(a for a in self.associations if a.pk != device.association_id)
-            return services.device_transfer(device=device, actor=self.actor, to_association=other)
+            return services.device_transfer_send(device=device, actor=self.actor, to_association=other)
 
         self._call(index, lambda m: m.status in WORKSHOP, call, after)
+
+    @precondition(lambda self: self.devices)
+    @rule(index=INDEX, received=st.booleans())
+    def transfer_end(self, index, received):
+        """The receiver records the receipt (it becomes the holder) or the sender cancels: back in the status
+        it was sent in, the holder changed only on receipt."""
+
+        def after(m):
+            if received:
+                m.association = 1 - m.association
+            return m.sent_from
+
+        def call(device):
+            if received:
+                return services.device_transfer_receive(device=device, actor=self.actor)
+            return services.device_transfer_cancel(device=device, actor=self.actor)
+
+        self._call(index, lambda m: m.status == S.IN_TRANSIT, call, after)
 
     @invariant()
     def log_and_report_agree(self):

@@ -93,11 +93,23 @@ SERVICES = {
         K.REPAIRED,
         _workshop_after,
     ),
-    "transfer": (
-        lambda d, a, o: services.device_transfer(device=d, actor=a, to_association=o),
+    "transfer_send": (
+        lambda d, a, o: services.device_transfer_send(device=d, actor=a, to_association=o),
         WORKSHOP,
-        K.TRANSFERRED,
-        _same,
+        K.TRANSFER_SENT,
+        lambda start: S.IN_TRANSIT,
+    ),
+    "transfer_receive": (
+        lambda d, a, o: services.device_transfer_receive(device=d, actor=a),
+        (S.IN_TRANSIT,),
+        K.TRANSFER_RECEIVED,
+        lambda start: S.READY,  # the matrix sends READY devices: they come back READY
+    ),
+    "transfer_cancel": (
+        lambda d, a, o: services.device_transfer_cancel(device=d, actor=a),
+        (S.IN_TRANSIT,),
+        K.TRANSFER_CANCELLED,
+        lambda start: S.READY,
     ),
     "correct": (
         lambda d, a, o: services.device_correct(device=d, actor=a, changes={"ram_gb": 16}, note="barrette ajoutée"),
@@ -626,22 +638,48 @@ def test_outcome_events_hold_categories_and_references_never_people(device_in, t
 # --- Transfer, correction ----------------------------------------------------------------------------------
 
 
-def test_transfer_changes_the_holding_association(make_device, technician, association, other_association):
+def test_a_transfer_is_sent_then_received_and_the_holder_changes_on_receipt_only(
+    make_device, technician, association, other_association
+):
     device = make_device()
-    event = services.device_transfer(device=device, actor=technician, to_association=other_association, note="stock")
+    services.device_clean(device=device, actor=technician)
+    sent = services.device_transfer_send(
+        device=device, actor=technician, to_association=other_association, note="stock"
+    )
     device.refresh_from_db()
-    assert device.association == other_association == event.association
-    assert event.data == {"from": "Déclic", "to": "Atelier du Léon"}
+    assert (device.status, device.association, device.transfer_to) == (S.IN_TRANSIT, association, other_association)
+    assert sent.association == association and sent.data == {"from": "Déclic", "to": "Atelier du Léon"}
+    with pytest.raises(TransitionRefused):  # nothing is done to a device on the road
+        services.device_clean(device=device, actor=technician)
+
+    received = services.device_transfer_receive(device=device, actor=technician)
+    device.refresh_from_db()
+    assert (device.status, device.association, device.transfer_to) == (S.IN_WORKSHOP, other_association, None)
+    # Recorded on both sides: sent by the one, received by the other.
+    assert received.association == other_association and received.kind == K.TRANSFER_RECEIVED
     assert device.batch.association == association  # the collecting association stays on the batch
     later = services.device_clean(device=device, actor=technician)
     assert later.association == other_association
+
+
+def test_a_transfer_cancelled_by_the_sender_leaves_the_device_where_it_was(
+    make_device, technician, association, other_association
+):
+    device = make_device()
+    services.device_transfer_send(device=device, actor=technician, to_association=other_association)
+    cancelled = services.device_transfer_cancel(device=device, actor=technician, reason="erreur de destinataire")
+    device.refresh_from_db()
+    assert (device.status, device.association, device.transfer_to) == (S.RECEIVED, association, None)
+    assert cancelled.association == association and cancelled.note == "erreur de destinataire"
+    with pytest.raises(TransitionRefused):
+        services.device_transfer_receive(device=device, actor=technician)
 
 
 def test_transfer_to_the_same_association_is_refused(make_device, technician, association):
     device = make_device()
     before = device_row(device), event_count(device)
     with pytest.raises(ValidationError):
-        services.device_transfer(device=device, actor=technician, to_association=association)
+        services.device_transfer_send(device=device, actor=technician, to_association=association)
     assert (device_row(device), event_count(device)) == before
 
 

@@ -11,14 +11,21 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from devices import services
 from devices.models import Association, Device, DeviceEvent, Donor, IntakeBatch, Membership
+from tests.network.helpers import back_office_urls as urls_under
 
 pytestmark = pytest.mark.django_db
 
 BACK_OFFICES = ("admin/atelier/",)
+
+
+def back_office_urls():
+    return urls_under(BACK_OFFICES)
+
+
 # URL namespace → the kind of object its URL arguments designate.
 OBJECT_OF_NAMESPACE = {
     "workshop_devices": "device",
@@ -26,29 +33,18 @@ OBJECT_OF_NAMESPACE = {
     "workshop_associations": "association",
 }
 OBJECT_OF_ARGUMENT = {"event_pk": "event"}
+# Steps whose object is a device on its way between two members: received by the one it was sent to,
+# cancelled by the one that sent it.
+OBJECT_OF_NAME = {"workshop_devices:receive": "incoming", "workshop_devices:cancel-transfer": "outgoing"}
 # Shared by the whole network on purpose: donors are institutions that give to several members.
 NETWORK_WIDE = {"workshop_donors"}
 PDF = b"%PDF-1.4 certificat"
 
 
-def back_office_urls():
-    """(route, name, argument names) of every URL of the member back offices, from the URL configuration."""
-
-    def walk(resolver, prefix="", namespace=""):
-        for pattern in resolver.url_patterns:
-            if isinstance(pattern, URLResolver):
-                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
-                yield from walk(pattern, prefix + str(pattern.pattern), inner)
-            else:
-                route = prefix + str(pattern.pattern)
-                if route.startswith(BACK_OFFICES) and pattern.name:
-                    yield route, namespace + pattern.name, list(pattern.pattern.converters)
-
-    return sorted(walk(get_resolver()))
-
-
 def _kind(name: str, arguments: list[str]) -> str | None:
     namespace = name.split(":")[0]
+    if name in OBJECT_OF_NAME:
+        return OBJECT_OF_NAME[name]
     for argument in arguments:
         if argument in OBJECT_OF_ARGUMENT:
             return OBJECT_OF_ARGUMENT[argument]
@@ -66,6 +62,7 @@ def test_every_back_office_url_is_classified():
     assert unclassified == []
     namespaces = {name.split(":")[0] for _route, name, _arguments in urls}
     assert namespaces - NETWORK_WIDE - set(OBJECT_OF_NAMESPACE) <= {
+        "workshop_home",
         "workshop_quick_entry",
         "workshop_bulk_erasure",
         "workshop_erasure_report",
@@ -113,6 +110,15 @@ def network():
             "event": event,
             "technician": technician,
         }
+    # One device of each member on its way to the other: A's outgoing is B's incoming, and the reverse.
+    for sender, receiver in (("a", "b"), ("b", "a")):
+        device = services.device_register(
+            batch=objects[sender]["batch"], category=Device.Category.LAPTOP, serial=f"SN-{sender}-to-{receiver}"
+        )
+        services.device_transfer_send(
+            device=device, actor=objects[sender]["technician"], to_association=objects[receiver]["association"]
+        )
+        objects[sender]["outgoing"] = objects[receiver]["incoming"] = device
     objects["coordinator"] = _staff("coordination@ogo.example", coordinator=True)
     return objects
 
@@ -214,3 +220,15 @@ def test_roles_give_the_permissions_of_their_back_office(network):
     officer = get_user_model().objects.get(pk=officer.pk)
     assert officer.has_perm("rental.manage_rentals") and officer.has_perm("wagtailadmin.access_admin")
     assert not officer.has_perm("devices.operate_device") and not officer.has_perm("shop.manage_orders")
+
+
+def test_the_workshop_landing_page_says_what_waits_at_ones_own_member(client, network):
+    client.force_login(network["a"]["technician"])
+    response = client.get("/admin/atelier/")
+    assert response.status_code == 200
+    waiting = {row["label"]: row["count"] for row in response.context["waiting"]}
+    # A's erased device waits in the workshop; A's device sent to B and B's sent to A are on their way.
+    assert sum(waiting.values()) == 3 and list(response.context["associations"]) == [network["a"]["association"]]
+    content = response.content.decode()
+    assert network["a"]["batch"].reference in content and network["b"]["batch"].reference not in content
+    assert "Ce qui attend" in content
