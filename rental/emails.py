@@ -3,6 +3,9 @@
 A service calls `notify_trainee` or `notify_staff` inside its transaction; once it has committed, a Celery
 task (inline without a broker) loads the application by id and `trainee_email_send` / `staff_email_send`
 build and send the message. Values travel as arguments: the officer's `message`, a payment's `amount`.
+
+Staff e-mails go to STAFF_NOTIFICATION_EMAILS and to the rental officers of the member(s) concerned (the
+pickup member unless told: both members when an application moves).
 """
 
 from decimal import Decimal
@@ -16,13 +19,15 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from devices.models import Membership
 from reemploi.money import euros
 from rental.models import Application
 
 TRAINEE_TEMPLATE = "rental/email/trainee.txt"
 STAFF_TEMPLATE = "rental/email/staff.txt"
 
-# kind: (subject, first paragraph). Placeholders: %(reference)s, %(date)s, %(amount)s, %(tag)s.
+# kind: (subject, first paragraph). Placeholders: %(reference)s, %(date)s, %(amount)s, %(tag)s,
+# %(association)s (the pickup member), %(target)s (the member a move is proposed to).
 TRAINEE_EMAILS = {
     "submitted": (
         _("Rental application %(reference)s received"),
@@ -35,8 +40,10 @@ TRAINEE_EMAILS = {
     "waitlisted": (
         _("Rental application %(reference)s: approved, waiting for a device"),
         _(
-            "Your application is approved, but no computer is available yet at your pickup association. "
-            "You are on the waiting list: we will write to you as soon as a device is assigned to you."
+            "Your application is approved, but no computer is available yet at your pickup association nor at "
+            "the other members in your département. You are on the waiting list: we will write to you as soon "
+            "as a device is assigned to you. Until then you can change your pickup association or cancel your "
+            "application from your applications page."
         ),
     ),
     "approved": (
@@ -45,6 +52,34 @@ TRAINEE_EMAILS = {
             "Your application is approved and the computer %(tag)s is set aside for you. Read and sign the loan "
             "agreement online, then choose how you will pay the %(amount)s per month."
         ),
+    ),
+    "approved_elsewhere": (
+        _("Rental application %(reference)s approved: a computer for you at %(association)s"),
+        _(
+            "Your application is approved and the computer %(tag)s is set aside for you at %(association)s, a "
+            "member of the network in your département: it is now your pickup association. Read and sign the "
+            "loan agreement online, then choose how you will pay the %(amount)s per month. If this place does "
+            "not suit you, contact the association before signing."
+        ),
+    ),
+    "transfer_proposed": (
+        _("Rental application %(reference)s: a move to %(target)s is proposed"),
+        _(
+            "The rental officer proposes that you pick up your computer at %(target)s, another member of the "
+            "network, instead of %(association)s. Accept or decline from your applications page; until you "
+            "accept, your application stays at %(association)s and keeps its place."
+        ),
+    ),
+    "pickup_changed": (
+        _("Rental application %(reference)s: pickup at %(association)s"),
+        _(
+            "Your application now picks up at %(association)s. It keeps its place: if you are on the waiting "
+            "list, your date on it is unchanged."
+        ),
+    ),
+    "withdrawn": (
+        _("Rental application %(reference)s cancelled"),
+        _("As you asked, your application has been cancelled. You can apply again whenever you need to."),
     ),
     "rejected": (
         _("Rental application %(reference)s rejected"),
@@ -99,6 +134,10 @@ STAFF_EMAILS = {
     "payment_failed": _("Loan %(reference)s: a payment failed"),
     "overdue": _("Loan %(reference)s: return overdue since %(date)s"),
     "charged_after_return": _("Loan %(reference)s: payment taken after the return, to refund"),
+    "assigned_from_elsewhere": _("Rental application %(reference)s: a computer of %(association)s assigned"),
+    "pickup_changed": _("Rental application %(reference)s: pickup association now %(association)s"),
+    "transfer_declined": _("Rental application %(reference)s: the trainee declined the move to another member"),
+    "withdrawn": _("Rental application %(reference)s cancelled by the trainee"),
 }
 
 
@@ -117,10 +156,12 @@ def notify_trainee(application: Application, kind: str, *, message: str = "", am
     )
 
 
-def notify_staff(application: Application, kind: str) -> None:
-    """Send the rental staff the e-mail of `kind` once the current transaction commits."""
+def notify_staff(application: Application, kind: str, *, association_ids: list[int] | None = None) -> None:
+    """Send the rental staff the e-mail of `kind` once the current transaction commits: the network's list
+    and the rental officers of `association_ids` (the pickup member by default)."""
     pk = application.pk
-    transaction.on_commit(lambda: send_staff_email.delay(application_id=pk, kind=kind))
+    ids = list(dict.fromkeys(association_ids or [application.pickup_association_id]))
+    transaction.on_commit(lambda: send_staff_email.delay(application_id=pk, kind=kind, association_ids=ids))
 
 
 # --- Building and sending ------------------------------------------------------------------------
@@ -132,6 +173,8 @@ def _placeholders(application: Application, amount: str = "") -> dict:
         "date": date_format(application.due_on, "j F Y") if application.due_on else "",
         "amount": euros(amount or application.monthly_amount),
         "tag": application.device.asset_tag if application.device_id else "",
+        "association": application.pickup_association.name,
+        "target": application.transfer_to.name if application.transfer_to_id else "",
     }
 
 
@@ -156,9 +199,17 @@ def trainee_email_send(*, application: Application, kind: str, message: str = ""
         ).send()
 
 
-def staff_email_send(*, application: Application, kind: str) -> None:
-    """The rental staff's e-mail of `kind`, to STAFF_NOTIFICATION_EMAILS (none when the list is empty)."""
-    recipients = list(settings.STAFF_NOTIFICATION_EMAILS)
+def staff_recipients(association_ids) -> list[str]:
+    """STAFF_NOTIFICATION_EMAILS and the active rental officers of the members `association_ids`."""
+    officers = Membership.objects.filter(
+        association_id__in=association_ids, role=Membership.Role.RENTAL_OFFICER, user__is_active=True
+    ).values_list("user__email", flat=True)
+    return list(dict.fromkeys([*settings.STAFF_NOTIFICATION_EMAILS, *(email for email in officers if email)]))
+
+
+def staff_email_send(*, application: Application, kind: str, association_ids=None) -> None:
+    """The rental staff's e-mail of `kind` (none when there is nobody to send it to)."""
+    recipients = staff_recipients(association_ids or [application.pickup_association_id])
     if not recipients:
         return
     with translation.override("fr"):
@@ -178,11 +229,13 @@ def staff_email_send(*, application: Application, kind: str) -> None:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_trainee_email(*, application_id: int, kind: str, message: str = "", amount: str = ""):
-    application = Application.objects.select_related("device").get(pk=application_id)
+    application = Application.objects.select_related("device", "pickup_association", "transfer_to").get(
+        pk=application_id
+    )
     trainee_email_send(application=application, kind=kind, message=message, amount=amount)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_staff_email(*, application_id: int, kind: str):
-    application = Application.objects.select_related("pickup_association", "programme").get(pk=application_id)
-    staff_email_send(application=application, kind=kind)
+def send_staff_email(*, application_id: int, kind: str, association_ids=None):
+    application = Application.objects.select_related("pickup_association", "programme", "device").get(pk=application_id)
+    staff_email_send(application=application, kind=kind, association_ids=association_ids)

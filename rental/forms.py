@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from devices.models import Association
+from rental import selectors
 from rental.models import Application, TrainingProgramme
 from rental.uploads import PROOF_UPLOAD
 
@@ -95,7 +95,7 @@ class ApplicationForm(forms.Form):
     training_starts_on = forms.DateField(label=_("Training starts on"), required=False, widget=DateInput())
     training_ends_on = forms.DateField(label=_("Training ends on"), required=False, widget=DateInput())
     proof = ProofField()
-    needs_webcam = forms.BooleanField(label=_("I need a webcam (video classes)"), required=False, initial=True)
+    needs_webcam = forms.BooleanField(label=_("I need a webcam (video classes)"), required=False)
     accessibility_needs = forms.CharField(
         label=_("Accessibility needs"),
         required=False,
@@ -104,7 +104,7 @@ class ApplicationForm(forms.Form):
     )
     pickup_association = forms.ModelChoiceField(
         label=_("Where will you pick up the computer?"),
-        queryset=Association.objects.all(),
+        queryset=selectors.pickup_associations(),
         empty_label=_("Choose a member association"),
     )
     privacy_accepted = forms.BooleanField(
@@ -157,11 +157,11 @@ class PaymentForm(forms.Form):
 
     def __init__(self, *args, stripe_enabled: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["method"].initial = Application.PaymentMethod.COUNTER
         if not stripe_enabled:
             self.fields["method"].choices = [
                 c for c in PAYMENT_CHOICES_ALL if c[0] == Application.PaymentMethod.COUNTER
             ]
+            self.fields["method"].initial = Application.PaymentMethod.COUNTER  # the only way: nothing to choose
             del self.fields["iban"]
 
     def clean(self):
@@ -216,9 +216,84 @@ class CounterPaymentForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=250)
 
 
+TODO_CHOICES = [
+    ("", _("All")),
+    ("new", _("New applications")),
+    ("answered", _("Answers from trainees")),
+    ("to_sign", _("Approved, waiting for the signature")),
+    ("pickup", _("Pickups to record")),
+    ("returns_soon", _("Returns due in the next 7 days")),
+    ("overdue", _("Overdue loans")),
+    ("waitlisted", _("Waiting list")),
+    ("transfer", _("Moves proposed, waiting for the trainee")),
+]
+
+
 class QueueFilterForm(forms.Form):
+    """The queue's filters; `association` lists the officer's members (shown when there are several)."""
+
+    todo = forms.ChoiceField(label=_("To do"), required=False, choices=TODO_CHOICES)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + Application.Status.choices)
     programme = forms.ModelChoiceField(label=_("Programme"), required=False, queryset=TrainingProgramme.objects.all())
-    association = forms.ModelChoiceField(label=_("Association"), required=False, queryset=Association.objects.all())
+    association = forms.ModelChoiceField(label=_("Member"), required=False, queryset=None)
     submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
     submitted_to = forms.DateField(label=_("Submitted until"), required=False, widget=DateInput())
+
+    def __init__(self, *args, associations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = associations
+        if associations.count() < 2:
+            del self.fields["association"]
+
+
+class TransferForm(forms.Form):
+    """An officer proposes to move an application to another member that lends laptops."""
+
+    to_association = forms.ModelChoiceField(
+        label=_("Member to move the application to"),
+        queryset=None,
+        empty_label=_("Choose a member association"),
+    )
+    message = forms.CharField(
+        label=_("Message to the trainee"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Why this member: nearer, or a computer free sooner. Nothing moves until the trainee accepts."),
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_association"].queryset = selectors.rental_members().exclude(
+            pk=application.pickup_association_id
+        )
+
+
+# --- The trainee's own changes -------------------------------------------------------------------
+
+
+class PickupChangeForm(forms.Form):
+    pickup_association = forms.ModelChoiceField(
+        label=_("Where will you pick up the computer?"),
+        queryset=None,
+        empty_label=_("Choose a member association"),
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pickup_association"].queryset = selectors.pickup_associations().exclude(
+            pk=application.pickup_association_id
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you cancel? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("It helps the association; you can leave it empty."),
+    )
+
+
+class TransferAnswerForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])

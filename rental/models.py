@@ -6,7 +6,13 @@ States of an application (each change goes through one function of `rental.servi
     submitted / info_requested ──► waitlisted (approved, no device yet) ──► approved (a device is assigned)
     submitted / info_requested ──► approved ──► signed ──► active (picked up) ──► closed (returned)
     submitted / info_requested / waitlisted ──► rejected
-    approved / signed ──► cancelled (the device goes back to the pool)
+    submitted / info_requested / waitlisted ──► cancelled (by the trainee, while no device is assigned)
+    approved / signed ──► cancelled (by the officer; the device goes back to the pool)
+
+Across the network (no status change): while no device is assigned, an officer may propose to move the
+application to another member (`transfer_to`), which the trainee accepts or declines; the trainee may change
+the pickup member. The waiting list offers a laptop of the pickup member first, then of any member in the
+trainee's département (`rental.services.waitlist_allocate`).
 
 Personal data of rejected, cancelled and closed applications is purged after the retention period; the row
 stays, anonymised, for the figures (programme, association, département, dates, amounts).
@@ -17,6 +23,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from devices.models import Association, Device, private_storage_of_settings
+from reemploi.money import euros
 
 
 class TrainingProgramme(models.Model):
@@ -114,6 +121,16 @@ class Application(models.Model):
         Association, verbose_name=_("pickup association"), on_delete=models.PROTECT, related_name="rental_applications"
     )
     privacy_accepted_at = models.DateTimeField(_("privacy notice accepted on"))
+    # A move to another member proposed by an officer, until the trainee accepts or declines it.
+    transfer_to = models.ForeignKey(
+        Association,
+        verbose_name=_("transfer proposed to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rental_transfers_proposed",
+    )
+    transfer_proposed_at = models.DateTimeField(_("transfer proposed on"), null=True, blank=True)
     # Decision and device
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     device = models.ForeignKey(
@@ -178,6 +195,11 @@ class Application(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def has_running_subscription(self) -> bool:
+        """A Stripe subscription (card or SEPA) takes the monthly amount: no counter payment beside it."""
+        return bool(self.stripe_subscription_id) and self.subscription_cancelled_at is None
 
 
 class ApplicationEvent(models.Model):
@@ -282,7 +304,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.application.reference} – {self.amount} € – {self.get_status_display()}"
+        return f"{self.application.reference} – {euros(self.amount)} – {self.get_status_display()}"
 
 
 class StripePlan(models.Model):

@@ -8,6 +8,20 @@ Reads live in `rental.selectors`.
 No function here calls Stripe: `rental.stripe_billing` does, outside any transaction; a loan that ends only
 schedules the stop of its subscription for after the commit. Imports go one way: services import
 selectors, emails and stripe_billing; none of them imports services.
+
+Across the network (README, "Rental portal"):
+- The waiting list is the network's, oldest first. Each waiting application is offered a free laptop of its
+  pickup member's pool, else of the pool of any member in the trainee's département (from their postcode),
+  oldest in the pool first; such a laptop moves the pickup there, and the trainee is told. Nothing is offered
+  outside the département automatically: that is a transfer, which the trainee accepts.
+- While no device is assigned, an officer may propose to move an application to another member that lends
+  laptops; the application keeps its pickup member and its place until the trainee accepts (its date on the
+  waiting list goes with it). The trainee may also change the pickup member themselves, or cancel.
+- A step offers only the laptops it concerns (the one added to a pool or freed by a cancellation; for an
+  approval, those the application may be offered), so an officer's step hands out no other member's laptop
+  beyond the rule; what the waiting list assigns is recorded without an actor (the rule, not a person).
+- Every change that hands out laptops first locks the members' rows, in one order (`_lock_pools`), then the
+  applications, then the devices: two allocations never cross.
 """
 
 import re
@@ -20,6 +34,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +61,12 @@ CANCELLABLE = (Status.APPROVED, Status.SIGNED)
 PICKABLE = (Status.SIGNED,)
 RETURNABLE = (Status.ACTIVE,)
 PAYABLE = (Status.SIGNED, Status.ACTIVE, Status.CLOSED)
+# While no device is assigned: the application may move to another member, or the trainee cancel it.
+UNASSIGNED = (Status.SUBMITTED, Status.INFO_REQUESTED, Status.WAITLISTED)
+TRANSFERABLE = UNASSIGNED
+PICKUP_CHANGEABLE = UNASSIGNED
+WITHDRAWABLE = UNASSIGNED
+SUBSCRIPTION_METHODS = (Application.PaymentMethod.CARD, Application.PaymentMethod.SEPA)
 
 APPLICATION_FIELDS = (
     "first_name",
@@ -83,6 +104,24 @@ def _name_key(name: str) -> str:
 
 def _locked(application: Application) -> Application:
     return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _lock_pools() -> None:
+    """The rental pools' lock: every step that hands out laptops takes it first, before any application or
+    device. The members' rows, always in the same order (FOR NO KEY UPDATE: rows that merely point at a
+    member, such as a new device, are not held up)."""
+    for _association in Association.objects.select_for_update(no_key=True).order_by("pk").only("pk"):
+        pass
+
+
+def _require_rental_member(association: Association, field: str) -> None:
+    if not selectors.rental_members().filter(pk=association.pk).exists():
+        raise ValidationError(
+            {
+                field: _("%(association)s lends no computers: choose a member association that offers rental.")
+                % {"association": association.name}
+            }
+        )
 
 
 def _require(application: Application, allowed, refusal: str) -> None:
@@ -129,6 +168,8 @@ def application_submit(*, applicant, proof: File, today: date | None = None, **f
         raise RentalRefused(_("You already have an application in progress: follow it from your applications page."))
     application = Application(applicant=applicant, privacy_accepted_at=timezone.now(), **fields)
     application.department = department_of_postcode(application.postcode)
+    if application.pickup_association_id:
+        _require_rental_member(application.pickup_association, "pickup_association")
     if application.programme_id:
         programme = application.programme
         application.training_body = programme.training_body
@@ -186,14 +227,30 @@ def application_answer(*, application: Application, applicant, message: str, pro
     return application
 
 
-def _assign(application: Application, device: Device, actor) -> None:
-    """Bind the device to the (locked) application and draw up its agreement."""
+def _assign(application: Application, device: Device, actor, message: str = "") -> None:
+    """Bind the device to the (locked) application and draw up its agreement; a laptop of another member
+    (in the trainee's département) moves the pickup there. `message`: the officer's, sent to the trainee."""
     amount = selectors.monthly_amount()
+    previous = application.pickup_association
+    moved = device.association_id != application.pickup_association_id
     application.device = device
     application.monthly_amount = amount
     application.status = Status.APPROVED
     application.due_on = application.training_ends_on
-    _save(application, "device", "monthly_amount", "status", "due_on", "decided_at", "waitlisted_at")
+    application.pickup_association = device.association
+    application.transfer_to, application.transfer_proposed_at = None, None  # a proposed move lapses
+    _save(
+        application,
+        "device",
+        "monthly_amount",
+        "status",
+        "due_on",
+        "decided_at",
+        "waitlisted_at",
+        "pickup_association",
+        "transfer_to",
+        "transfer_proposed_at",
+    )
     label = " ".join(part for part in (device.brand, device.model) if part) or device.get_category_display()
     Agreement.objects.update_or_create(
         application=application,
@@ -206,28 +263,108 @@ def _assign(application: Application, device: Device, actor) -> None:
             "monthly_amount": amount,
         },
     )
+    message = message.strip()
+    if moved:
+        values = {"tag": device.asset_tag, "association": device.association.name, "previous": previous.name}
+        moved_note = (
+            _(
+                "No computer was free at %(previous)s: this one is at %(association)s, a member of the network in "
+                "your département, which is now your pickup association."
+            )
+            % values
+        )
+        _event(
+            application,
+            actor=actor,
+            title=_("Approved: device %(tag)s assigned at %(association)s") % values,
+            message="\n\n".join(part for part in (moved_note, message) if part),
+        )
+        notify_trainee(application, "approved_elsewhere", message=message)
+        notify_staff(application, "assigned_from_elsewhere", association_ids=[previous.pk, device.association_id])
+        return
     _event(
         application,
         actor=actor,
         title=_("Approved: device %(tag)s assigned") % {"tag": device.asset_tag},
+        message=message,
     )
-    notify_trainee(application, "approved")
+    notify_trainee(application, "approved", message=message)
+
+
+def _free_device_for(application: Application, pools=None) -> Device | None:
+    """The laptop the waiting list offers `application` (locked): its pickup member's, else one of a member
+    in the trainee's département, oldest in the pool first; only from the members `pools` when given."""
+    device = None
+    if pools is None or application.pickup_association_id in pools:
+        device = selectors.free_pool_devices(application.pickup_association).select_for_update(of=("self",)).first()
+    if device is None and application.department:
+        nearby = selectors.free_pool_devices_in_department(application.department).exclude(
+            association=application.pickup_association_id
+        )
+        if pools is not None:
+            nearby = nearby.filter(association__in=pools)
+        device = nearby.select_for_update(of=("self",)).first()
+    return device
+
+
+def _pools_for(application: Application) -> list[int]:
+    """The members whose laptops the waiting list may offer `application`."""
+    nearby = Association.objects.filter(department=application.department) if application.department else []
+    return [application.pickup_association_id, *(association.pk for association in nearby)]
+
+
+def _allocate(*, pools=None, acting: Application | None = None, actor=None, message: str = "") -> list[Application]:
+    """Offer free laptops to the waiting list, oldest on the list first (under `_lock_pools`).
+
+    `pools`: the members whose laptops are offered (the one a laptop was added to or freed at; every member
+    when None). Assignments are the waiting list's, recorded without an actor, except for `acting`, the
+    application a step is recorded on (by `actor`, with the officer's `message`)."""
+    assigned = []
+    free = selectors.free_pool_devices_anywhere()
+    waiting = Application.objects.select_for_update(of=("self",)).filter(status=Status.WAITLISTED)
+    if pools is not None:
+        pools = list(pools)
+        free = free.filter(association__in=pools)
+        departments = Association.objects.filter(pk__in=pools).exclude(department="").values("department")
+        waiting = waiting.filter(Q(pickup_association__in=pools) | Q(department__in=departments))
+    if not free.exists():
+        return assigned
+    for application in waiting.order_by("waitlisted_at", "pk"):
+        device = _free_device_for(application, pools)
+        if device is None:
+            continue
+        mine = acting is not None and application.pk == acting.pk
+        _assign(application, device, actor if mine else None, message if mine else "")
+        assigned.append(application)
+        if not free.exists():
+            break
+    return assigned
 
 
 @transaction.atomic
 def application_approve(*, application: Application, actor, message: str = "") -> Application:
-    """Approve and assign a free device of the pickup association's pool; none free: the waiting list."""
+    """Approve and assign a free laptop (the pickup member's, else one of a member in the trainee's
+    département); none free: the waiting list. Applications waiting longer are served first."""
+    _lock_pools()
     application = _locked(application)
     _require(application, APPROVABLE, _("Application %(reference)s cannot be approved: it is “%(status)s”."))
-    # One allocation at a time per association (PostgreSQL row lock; SQLite serialises writers anyway).
-    Association.objects.select_for_update().get(pk=application.pickup_association_id)
-    application.decided_at = application.decided_at or timezone.now()
-    device = selectors.free_pool_devices(application.pickup_association).select_for_update().first()
-    if device is None:
-        if application.status != Status.WAITLISTED:
-            _waitlist(application, actor, message or _("No computer is free at the pickup association yet."))
+    pools = _pools_for(application)
+    if application.status == Status.WAITLISTED:  # it takes its turn on the list
+        _allocate(pools=pools, acting=application, actor=actor, message=message)
+        application.refresh_from_db()
         return application
-    _assign(application, device, actor)
+    _allocate(pools=pools)  # who has waited longer for these laptops is served first
+    application.decided_at = application.decided_at or timezone.now()
+    device = _free_device_for(application)
+    if device is None:
+        _waitlist(
+            application,
+            actor,
+            message.strip()
+            or _("No computer is free at the pickup association nor at the other members in your département yet."),
+        )
+        return application
+    _assign(application, device, actor, message)
     return application
 
 
@@ -258,7 +395,8 @@ def application_reject(*, application: Application, actor, reason: str) -> Appli
     application.status = Status.REJECTED
     application.rejection_reason = reason.strip()
     application.decided_at = timezone.now()
-    _save(application, "status", "rejection_reason", "decided_at")
+    application.transfer_to, application.transfer_proposed_at = None, None
+    _save(application, "status", "rejection_reason", "decided_at", "transfer_to", "transfer_proposed_at")
     _event(application, actor=actor, title=_("Rejected"), message=reason.strip())
     notify_trainee(application, "rejected", message=reason.strip())
     return application
@@ -269,16 +407,178 @@ def application_cancel(*, application: Application, actor, reason: str) -> Appli
     """Cancel an approved loan before pickup: its device goes to the next application on the waiting list."""
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the cancellation: it is sent to the trainee.")})
+    _lock_pools()
     application = _locked(application)
     _require(application, CANCELLABLE, _("Application %(reference)s cannot be cancelled: it is “%(status)s”."))
-    association = application.pickup_association
     application.status = Status.CANCELLED
     application.closed_at = timezone.now()
     _save(application, "status", "closed_at")
     _event(application, actor=actor, title=_("Cancelled before pickup"), message=reason.strip())
     notify_trainee(application, "cancelled", message=reason.strip())
     subscription_cancel_after_commit(application)
-    waitlist_allocate(association=association, actor=actor)
+    _allocate(pools=[application.device.association_id])
+    return application
+
+
+# --- Across the network: transfer, change of pickup member, cancellation by the trainee ----------
+
+
+def _require_own(application: Application, applicant) -> None:
+    if application.applicant_id != getattr(applicant, "pk", None):
+        raise RentalRefused(_("This application is not yours."))
+
+
+def _require_other_member(application: Application, association: Association, field: str, refusal: str) -> None:
+    if association.pk == application.pickup_association_id:
+        raise ValidationError({field: refusal % {"reference": application.reference, "association": association.name}})
+    _require_rental_member(association, field)
+
+
+@transaction.atomic
+def application_transfer_propose(
+    *, application: Application, actor, to_association: Association, message: str = ""
+) -> Application:
+    """An officer proposes to move the application to another member that lends laptops. Nothing moves
+    until the trainee accepts: the application keeps its pickup member and its place meanwhile."""
+    application = _locked(application)
+    _require(
+        application,
+        TRANSFERABLE,
+        _(
+            "Application %(reference)s cannot move to another member: it is “%(status)s” (only while no device "
+            "is assigned)."
+        ),
+    )
+    _require_other_member(
+        application,
+        to_association,
+        "to_association",
+        _("Application %(reference)s already picks up at %(association)s: choose another member."),
+    )
+    application.transfer_to = to_association
+    application.transfer_proposed_at = timezone.now()
+    _save(application, "transfer_to", "transfer_proposed_at")
+    _event(
+        application,
+        actor=actor,
+        title=_("Move to %(association)s proposed: waiting for the trainee's answer")
+        % {"association": to_association.name},
+        message=message.strip(),
+    )
+    notify_trainee(application, "transfer_proposed", message=message.strip())
+    return application
+
+
+def _move_pickup(application: Application, association: Association, actor, title: str) -> None:
+    """Move the (locked) application to `association`, keeping its place on the waiting list."""
+    previous = application.pickup_association_id
+    application.pickup_association = association
+    application.transfer_to, application.transfer_proposed_at = None, None
+    _save(application, "pickup_association", "transfer_to", "transfer_proposed_at")
+    _event(application, actor=actor, title=title)
+    notify_trainee(application, "pickup_changed")
+    notify_staff(application, "pickup_changed", association_ids=[previous, association.pk])
+    if application.status == Status.WAITLISTED:
+        _allocate(pools=[association.pk])
+        application.refresh_from_db()
+
+
+@transaction.atomic
+def application_transfer_accept(*, application: Application, applicant) -> Application:
+    """The trainee accepts the proposed move: the new member becomes the pickup member (the date on the
+    waiting list is kept, so a laptop free there is offered at once in the list's order)."""
+    _lock_pools()
+    application = _locked(application)
+    _require_own(application, applicant)
+    if application.transfer_to_id is None or application.status not in TRANSFERABLE:
+        raise RentalRefused(
+            _("No move to another member is proposed for application %(reference)s.")
+            % {"reference": application.reference}
+        )
+    target = application.transfer_to
+    _require_rental_member(target, "transfer_to")
+    _move_pickup(
+        application,
+        target,
+        applicant,
+        _("Move to %(association)s accepted by the trainee") % {"association": target.name},
+    )
+    return application
+
+
+@transaction.atomic
+def application_transfer_decline(*, application: Application, applicant) -> Application:
+    """The trainee declines the proposed move: the application stays where it is, in its place."""
+    application = _locked(application)
+    _require_own(application, applicant)
+    if application.transfer_to_id is None:
+        raise RentalRefused(
+            _("No move to another member is proposed for application %(reference)s.")
+            % {"reference": application.reference}
+        )
+    target = application.transfer_to
+    application.transfer_to, application.transfer_proposed_at = None, None
+    _save(application, "transfer_to", "transfer_proposed_at")
+    _event(
+        application,
+        actor=applicant,
+        title=_("Move to %(association)s declined by the trainee") % {"association": target.name},
+    )
+    notify_staff(application, "transfer_declined")
+    return application
+
+
+@transaction.atomic
+def application_pickup_change(*, application: Application, applicant, pickup_association: Association):
+    """The trainee chooses another pickup member while no device is assigned (the date on the waiting list
+    is kept); a move proposed by an officer lapses."""
+    _lock_pools()
+    application = _locked(application)
+    _require_own(application, applicant)
+    _require(
+        application,
+        PICKUP_CHANGEABLE,
+        _(
+            "The pickup association of %(reference)s cannot be changed: it is “%(status)s” (only while no "
+            "computer is assigned; after that, contact the association)."
+        ),
+    )
+    _require_other_member(
+        application,
+        pickup_association,
+        "pickup_association",
+        _("Application %(reference)s already picks up at %(association)s."),
+    )
+    _move_pickup(
+        application,
+        pickup_association,
+        applicant,
+        _("Pickup association changed to %(association)s by the trainee") % {"association": pickup_association.name},
+    )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, applicant, reason: str = "") -> Application:
+    """The trainee cancels their application while no device is assigned (after that, the association
+    cancels it)."""
+    application = _locked(application)
+    _require_own(application, applicant)
+    _require(
+        application,
+        WITHDRAWABLE,
+        _(
+            "Application %(reference)s cannot be cancelled from your page: it is “%(status)s” (only while no "
+            "computer is assigned; after that, contact the association)."
+        ),
+    )
+    application.status = Status.CANCELLED
+    application.closed_at = timezone.now()
+    application.transfer_to, application.transfer_proposed_at = None, None
+    _save(application, "status", "closed_at", "transfer_to", "transfer_proposed_at")
+    _event(application, actor=applicant, title=_("Cancelled by the trainee"), message=reason.strip())
+    notify_trainee(application, "withdrawn")
+    notify_staff(application, "withdrawn")
     return application
 
 
@@ -286,37 +586,23 @@ def application_cancel(*, application: Application, actor, reason: str) -> Appli
 
 
 @transaction.atomic
-def waitlist_allocate(*, association: Association | None = None, actor=None) -> list[Application]:
-    """Offer free pool devices to waitlisted applications, oldest on the list first, per association."""
-    associations = (
-        [association]
-        if association
-        else Association.objects.filter(rental_applications__status=Status.WAITLISTED).distinct()
-    )
-    assigned = []
-    for assoc in associations:
-        Association.objects.select_for_update().get(pk=assoc.pk)
-        waiting = (
-            Application.objects.select_for_update()
-            .filter(pickup_association=assoc, status=Status.WAITLISTED)
-            .order_by("waitlisted_at", "pk")
-        )
-        for application in waiting:
-            device = selectors.free_pool_devices(assoc).select_for_update().first()
-            if device is None:
-                break
-            _assign(application, device, actor)
-            assigned.append(application)
-    return assigned
+def waitlist_allocate() -> list[Application]:
+    """Offer every member's free pool laptops to the waiting list, oldest on the list first: each application
+    gets its pickup member's laptop, else one of a member in the trainee's département (the periodic job, for
+    laptops put in the pool from the workshop's own pages)."""
+    _lock_pools()
+    return _allocate()
 
 
 @transaction.atomic
 def rental_pool_add(*, device: Device, actor) -> Application | None:
-    """Put a ready device in its association's rental pool; the oldest waitlisted application gets it."""
+    """Put a ready device in its association's rental pool; the waiting list is served at once. Returns the
+    application that got this device, if any."""
+    _lock_pools()
     device_services.device_reserve_for_rental(device=device, actor=actor)
     device.refresh_from_db()
-    assigned = waitlist_allocate(association=device.association, actor=actor)
-    return assigned[0] if assigned else None
+    assigned = _allocate(pools=[device.association_id])
+    return next((application for application in assigned if application.device_id == device.pk), None)
 
 
 # --- Agreement -----------------------------------------------------------------------------------
@@ -372,6 +658,22 @@ def payment_method_set(
         (Status.SIGNED, Status.ACTIVE),
         _("No payment can be set up for %(reference)s: it is “%(status)s”."),
     )
+    if method in SUBSCRIPTION_METHODS and selectors.counter_payments(application).exists():
+        raise RentalRefused(
+            _(
+                "Loan %(reference)s is already paid at the counter: no card or direct-debit subscription can be "
+                "added (counter payments and a subscription exclude each other for one loan)."
+            )
+            % {"reference": application.reference}
+        )
+    if method == Application.PaymentMethod.COUNTER and application.has_running_subscription:
+        raise RentalRefused(
+            _(
+                "Loan %(reference)s is paid by a monthly subscription: it cannot move to the counter while the "
+                "subscription runs (counter payments and a subscription exclude each other for one loan)."
+            )
+            % {"reference": application.reference}
+        )
     application.payment_method = method
     if subscription_id:
         application.stripe_customer_id = customer_id
@@ -447,6 +749,15 @@ def payment_record_counter(
         raise ValidationError({"amount": _("The amount must be positive.")})
     application = _locked(application)
     _require(application, PAYABLE, _("No payment can be recorded for %(reference)s: it is “%(status)s”."))
+    if application.has_running_subscription:
+        raise RentalRefused(
+            _(
+                "No counter payment can be recorded for %(reference)s: it is paid by a monthly subscription "
+                "(%(method)s), which already takes every month (counter payments and a subscription exclude each "
+                "other for one loan)."
+            )
+            % {"reference": application.reference, "method": application.get_payment_method_display()}
+        )
     occurred = timezone.make_aware(datetime.combine(paid_on, datetime.min.time())) if paid_on else timezone.now()
     payment = Payment(
         application=application,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from payments import stripe_api
+from reemploi.money import euros
 from rental import selectors
 from rental.models import Application, StripePlan
 
@@ -64,7 +65,7 @@ def plan_ensure(amount) -> str:
             "currency": "eur",
             "interval": "month",
             "product": product["id"],
-            "nickname": f"Location {cents / 100:.2f} € / mois",
+            "nickname": f"Location {euros(amount)} / mois",
         },
         options={"idempotency_key": f"{key}-plan"},
     )
@@ -89,8 +90,15 @@ def subscription_start(
     _outside_transaction()
     if application.status not in (Application.Status.SIGNED, Application.Status.ACTIVE):
         raise SubscriptionFailed(_("The agreement must be signed before payment is set up."))
-    if application.stripe_subscription_id and application.subscription_cancelled_at is None:
+    if application.has_running_subscription:
         return None
+    if selectors.counter_payments(application).exists():
+        raise SubscriptionFailed(
+            _(
+                "You have already paid at the counter for this loan: you go on paying there (a card or direct-debit "
+                "subscription cannot be added to counter payments)."
+            )
+        )
     client = stripe_api.client()
     secret = card_token or iban.replace(" ", "").upper()
     attempt = f"reemploi-rental-{application.pk}-{hashlib.sha256(secret.encode()).hexdigest()[:16]}"
@@ -151,6 +159,12 @@ def subscription_start(
             _("The first payment was refused. Nothing has been kept; try another card or account.")
         )
     return Subscription(customer_id=customer["id"], subscription_id=subscription["id"])
+
+
+def subscription_discard(subscription_id: str) -> None:
+    """Cancel a subscription just created that the loan could not record (its rules refused it)."""
+    _outside_transaction()
+    _cancel_quietly(stripe_api.client(), subscription_id)
 
 
 def _cancel_quietly(client, subscription_id: str) -> None:

@@ -2,7 +2,8 @@
 
 Views stay thin: forms validate, `rental.selectors` read, `rental.services` and `rental.stripe_billing` act
 (Stripe first, outside any transaction, then the service records the result). An application is shown
-to its applicant only (another user gets a 404); its files also to rental staff.
+to its applicant only (another user gets a 404); its files also to the rental officers of its pickup member
+and to the network coordinators (another member's officer gets a 404 too).
 """
 
 from django.conf import settings
@@ -12,14 +13,23 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from payments import stripe_api
 from reemploi.downloads import private_download, private_file_response
 from reemploi.ratelimits import client_ip, form_rate_limited
 from reemploi.uploads import content_type_of
 from rental import selectors, services, stripe_billing
-from rental.forms import AnswerForm, ApplicationForm, EligibilityForm, PaymentForm, SignForm
+from rental.forms import (
+    AnswerForm,
+    ApplicationForm,
+    EligibilityForm,
+    PaymentForm,
+    PickupChangeForm,
+    SignForm,
+    TransferAnswerForm,
+    WithdrawForm,
+)
 from rental.models import Application
 from rental.pdf import agreement_pdf, agreement_terms
 
@@ -37,7 +47,7 @@ def _show_refusal(form, exc: ValidationError) -> None:
 def _own_application(request, pk) -> Application:
     """The user's own application, or 404 (someone else's is not revealed)."""
     return get_object_or_404(
-        Application.objects.select_related("programme", "pickup_association", "device"),
+        Application.objects.select_related("programme", "pickup_association", "device", "transfer_to"),
         pk=pk,
         applicant=request.user,
         purged_at__isnull=True,
@@ -45,10 +55,11 @@ def _own_application(request, pk) -> Application:
 
 
 def _readable_application(request, pk) -> Application:
-    """For file downloads: the applicant, or rental staff."""
+    """For file downloads: the applicant, or a rental officer of its pickup member (or a coordinator)."""
+    readable = Application.objects.filter(applicant=request.user)
     if request.user.has_perm(MANAGE_PERMISSION):
-        return get_object_or_404(Application, pk=pk, purged_at__isnull=True)
-    return _own_application(request, pk)
+        readable = readable | selectors.officer_applications(request.user)
+    return get_object_or_404(readable, pk=pk, purged_at__isnull=True)
 
 
 @require_GET
@@ -157,7 +168,7 @@ def _apply_sections(form):
 @require_GET
 def my_applications(request):
     applications = Application.objects.filter(applicant=request.user, purged_at__isnull=True).select_related(
-        "pickup_association", "device"
+        "pickup_association", "device", "transfer_to"
     )
     return render(request, "rental/my_applications.html", {"applications": applications})
 
@@ -199,24 +210,131 @@ def my_application(request, pk):
             "answer_form": answer_form,
             "can_sign": application.status in services.SIGNABLE,
             "can_set_up_payment": _can_set_up_payment(application),
+            "can_change_pickup": application.status in services.PICKUP_CHANGEABLE,
+            "can_withdraw": application.status in services.WITHDRAWABLE,
+            "transfer_pending": application.transfer_to_id is not None and application.status in services.TRANSFERABLE,
         },
         status=status,
     )
 
 
 def _can_set_up_payment(application) -> bool:
+    """A card or direct-debit subscription can be set up: signed, none running, nothing paid at the counter."""
     return (
         stripe_api.enabled()
         and application.status in (Application.Status.SIGNED, Application.Status.ACTIVE)
-        and not (application.stripe_subscription_id and application.subscription_cancelled_at is None)
+        and not application.has_running_subscription
+        and not selectors.counter_payments(application).exists()
     )
+
+
+# --- The trainee's own changes: another pickup member, a proposed move, cancelling ---------------
+
+
+@login_required
+def pickup_change(request, pk):
+    application = _own_application(request, pk)
+    if application.status not in services.PICKUP_CHANGEABLE:
+        messages.info(request, _("The pickup association can no longer be changed: a computer is assigned to you."))
+        return redirect("rental:my_application", pk=application.pk)
+    form = PickupChangeForm(request.POST or None, application=application)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.application_pickup_change(
+                    application=application,
+                    applicant=request.user,
+                    pickup_association=form.cleaned_data["pickup_association"],
+                )
+            except ValidationError as exc:
+                _show_refusal(form, exc)
+            else:
+                application.refresh_from_db()
+                messages.success(
+                    request,
+                    _("Your application now picks up at %(association)s.")
+                    % {"association": application.pickup_association.name},
+                )
+                return redirect("rental:my_application", pk=application.pk)
+        status = 400
+    return render(
+        request,
+        "rental/pickup_change.html",
+        {"application": application, "form": form, "associations": form.fields["pickup_association"].queryset},
+        status=status,
+    )
+
+
+@login_required
+def withdraw(request, pk):
+    application = _own_application(request, pk)
+    if application.status not in services.WITHDRAWABLE:
+        messages.info(
+            request,
+            _("This application can no longer be cancelled from your page: contact your pickup association."),
+        )
+        return redirect("rental:my_application", pk=application.pk)
+    form = WithdrawForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.application_withdraw(
+                    application=application, applicant=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                _show_refusal(form, exc)
+            else:
+                messages.success(
+                    request, _("Your application %(reference)s is cancelled.") % {"reference": application.reference}
+                )
+                return redirect("rental:my_application", pk=application.pk)
+        status = 400
+    return render(request, "rental/withdraw.html", {"application": application, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def transfer_answer(request, pk):
+    """The trainee accepts or declines the move to another member an officer proposed."""
+    application = _own_application(request, pk)
+    form = TransferAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to accept or to decline the move."))
+        return redirect("rental:my_application", pk=application.pk)
+    accept = form.cleaned_data["decision"] == "accept"
+    service = services.application_transfer_accept if accept else services.application_transfer_decline
+    try:
+        service(application=application, applicant=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        application.refresh_from_db()
+        if accept:
+            messages.success(
+                request,
+                _("Your application now picks up at %(association)s.")
+                % {"association": application.pickup_association.name},
+            )
+        else:
+            messages.success(
+                request,
+                _("You declined the move: your application stays at %(association)s.")
+                % {"association": application.pickup_association.name},
+            )
+    return redirect("rental:my_application", pk=application.pk)
 
 
 def _start_payment(request, application, form) -> bool:
     """Set up the chosen payment (outside any transaction); False when Stripe refused (the form says why)."""
     method = form.cleaned_data["method"]
     if method == Application.PaymentMethod.COUNTER:
-        services.payment_method_set(application=application, method=method, actor=request.user)
+        try:
+            services.payment_method_set(application=application, method=method, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return False
         return True
     try:
         subscription = stripe_billing.subscription_start(
@@ -229,12 +347,17 @@ def _start_payment(request, application, form) -> bool:
         form.add_error(None, str(exc))
         return False
     if subscription is not None:  # None: a subscription is already running
-        services.payment_method_set(
-            application=application,
-            method=method,
-            customer_id=subscription.customer_id,
-            subscription_id=subscription.subscription_id,
-        )
+        try:
+            services.payment_method_set(
+                application=application,
+                method=method,
+                customer_id=subscription.customer_id,
+                subscription_id=subscription.subscription_id,
+            )
+        except ValidationError as exc:  # e.g. a counter payment recorded meanwhile: nothing kept in Stripe
+            stripe_billing.subscription_discard(subscription.subscription_id)
+            form.add_error(None, exc.messages)
+            return False
     return True
 
 

@@ -1,4 +1,4 @@
-"""The "Rental" menu of the Wagtail admin: applications, overdue loans, the rental pool, training programmes.
+"""The "Rental" menu of the Wagtail admin: today, applications, overdue loans, the rental pool, training programmes.
 
 Two viewsets under /admin/location/: the officer's pages (`rental.admin_views`) and the training
 programmes. Every page answers 403 to a user without the permission it needs, and the menu is hidden
@@ -97,6 +97,7 @@ def register_rental_viewsets():
 @hooks.register("register_admin_menu_item")
 def register_rental_menu():
     items = [
+        RentalMenuItem(_("Today"), reverse("rental_admin_home"), icon_name="home", order=5),
         RentalMenuItem(_("Applications"), reverse("rental_admin_queue"), icon_name="list-ul", order=10),
         RentalMenuItem(_("Overdue loans"), reverse("rental_admin_overdue"), icon_name="warning", order=20),
         RentalMenuItem(_("Rental pool"), reverse("rental_admin_pool"), icon_name="desktop", order=30),

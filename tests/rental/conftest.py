@@ -1,5 +1,6 @@
-"""Rental fixtures: an association with a rental pool, a trainee, a rental officer, a programme, and
-applications brought to any status through the services (never by writing the status)."""
+"""Rental fixtures: two member associations that lend laptops, a trainee, a rental officer of the first
+member (their role there gives the back office), a network coordinator, a programme, and applications
+brought to any status through the services (never by writing the status)."""
 
 import datetime
 import importlib
@@ -11,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from devices import services as device_services
-from devices.models import Association, Device, Donor, IntakeBatch
+from devices.models import Association, Device, Donor, IntakeBatch, Membership
 from rental import services
 from rental.models import Application, TrainingProgramme
 from tests.factories import UserFactory
@@ -41,12 +42,14 @@ def rental_group(db):
 
 @pytest.fixture
 def association(db):
-    return Association.objects.create(name="Déclic", slug="declic", city="Redon", department="35")
+    return Association.objects.create(name="Déclic", slug="declic", city="Redon", department="35", offers_rental=True)
 
 
 @pytest.fixture
 def other_association(db):
-    return Association.objects.create(name="Atelier du Léon", slug="leon", city="Landerneau", department="29")
+    return Association.objects.create(
+        name="Atelier du Léon", slug="leon", city="Landerneau", department="29", offers_rental=True
+    )
 
 
 @pytest.fixture
@@ -99,11 +102,32 @@ def pooled(ready, technician):
     return make
 
 
+def make_officer(*associations, **fields):
+    """A rental officer of `associations` (their membership's role gives the back office's permissions)."""
+    user = UserFactory(is_staff=True, **fields)
+    for association in associations:
+        Membership.objects.create(user=user, association=association, role=Membership.Role.RENTAL_OFFICER)
+    return user
+
+
 @pytest.fixture
-def officer(rental_group):
-    return UserFactory(
-        email="officier.location@exemple.bzh", first_name="Maël", last_name="Officier", groups=["Rental"]
-    )
+def officer(rental_group, association):
+    """The rental officer of the pickup association of the fixtures' applications (`association`)."""
+    user = make_officer(association, email="officier.location@exemple.bzh", first_name="Maël", last_name="Officier")
+    user.groups.add(rental_group)
+    return user
+
+
+@pytest.fixture
+def coordinator(db):
+    """A network coordinator: every member's rental back office."""
+    group, _created = Group.objects.get_or_create(name="Network coordinators")
+    for app_label, codename in (
+        *importlib.import_module("devices.migrations.0005_network_coordinators_group").PERMISSIONS,
+        *importlib.import_module("rental.migrations.0003_coordinators_rental_permissions").PERMISSIONS,
+    ):
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return UserFactory(email="coordination@ogo.example", is_staff=True, groups=["Network coordinators"])
 
 
 @pytest.fixture

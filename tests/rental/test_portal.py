@@ -2,6 +2,7 @@
 signing, and the private files (applicant and rental staff only)."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -224,3 +225,75 @@ def test_answering_a_request_for_information(client, application_in):
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == S.SUBMITTED
+
+
+# --- Nothing pre-ticked; the trainee's own changes ------------------------------------------------
+
+
+def test_nothing_is_pre_ticked_on_the_application_form(client, trainee, association):
+    client.force_login(trainee)
+    page = client.get("/location/demande/").content.decode()
+    assert 'name="needs_webcam"' in page and 'name="privacy_accepted"' in page
+    assert not re.search(r"<input[^>]*\bchecked\b", page)
+    assert not re.search(r'<option value="[^"]+"[^>]*\bselected\b', page)  # only the empty choices
+
+
+def test_no_payment_method_is_pre_chosen_when_there_is_a_choice(client, application_in, settings):
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_test_x", "pk_test_x"
+    application = application_in(S.APPROVED)
+    client.force_login(application.applicant)
+    page = client.get(f"/location/mes-demandes/{application.pk}/signer/").content.decode()
+    assert 'value="card"' in page and not re.search(r"<input[^>]*\bchecked\b", page)
+
+
+def test_the_trainee_changes_the_pickup_member_from_mes_demandes(client, submit, other_association):
+    from devices.models import Association
+
+    application = submit()
+    Association.objects.create(name="Sans prêt", slug="sans-pret", department="35")  # lends nothing: not offered
+    client.force_login(application.applicant)
+    page = client.get(f"/location/mes-demandes/{application.pk}/").content.decode()
+    assert f"/location/mes-demandes/{application.pk}/lieu-de-retrait/" in page
+    form = client.get(f"/location/mes-demandes/{application.pk}/lieu-de-retrait/").content.decode()
+    assert other_association.name in form and "Sans prêt" not in form
+    response = client.post(
+        f"/location/mes-demandes/{application.pk}/lieu-de-retrait/", {"pickup_association": other_association.pk}
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.pickup_association == other_association
+    client.force_login(UserFactory())
+    assert client.get(f"/location/mes-demandes/{application.pk}/lieu-de-retrait/").status_code == 404
+
+
+def test_the_trainee_answers_a_proposed_move_from_mes_demandes(client, submit, officer, other_association):
+    from rental import services
+
+    application = submit()
+    services.application_transfer_propose(application=application, actor=officer, to_association=other_association)
+    client.force_login(application.applicant)
+    page = client.get(f"/location/mes-demandes/{application.pk}/").content.decode()
+    assert other_association.name in page and 'value="accept"' in page and 'value="decline"' in page
+    url = f"/location/mes-demandes/{application.pk}/transfert/"
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"decision": "accept"}).status_code == 302
+    application.refresh_from_db()
+    assert application.pickup_association == other_association and application.transfer_to is None
+    assert 'value="accept"' not in client.get(f"/location/mes-demandes/{application.pk}/").content.decode()
+
+
+def test_the_trainee_cancels_from_mes_demandes(client, submit):
+    application = submit()
+    client.force_login(application.applicant)
+    url = f"/location/mes-demandes/{application.pk}/annuler/"
+    assert url in client.get(f"/location/mes-demandes/{application.pk}/").content.decode()
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"reason": ""}).status_code == 302
+    application.refresh_from_db()
+    assert application.status == S.CANCELLED
+    page = client.get(f"/location/mes-demandes/{application.pk}/").content.decode()
+    assert url not in page
+    assert (
+        client.get("/location/demande/").status_code == 200
+        and 'name="proof"' in client.get("/location/demande/").content.decode()
+    )

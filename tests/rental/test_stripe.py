@@ -147,3 +147,32 @@ def test_stripe_is_never_called_inside_a_transaction(stripe_live, application_in
             stripe_billing.plan_ensure(Decimal("5.00"))
         with pytest.raises(RuntimeError):
             stripe_billing.subscription_start(application, method="card", card_token="tok_x")
+
+
+def test_no_subscription_is_created_once_the_loan_is_paid_at_the_counter(client, stripe_live, application_in, officer):
+    """Counter payments and a subscription exclude each other: Stripe is not even asked."""
+    application = application_in(S.ACTIVE)
+    services.payment_record_counter(application=application, actor=officer, amount=Decimal("5.00"))
+    with pytest.raises(stripe_billing.SubscriptionFailed) as refused:
+        stripe_billing.subscription_start(application, method="card", card_token=card_token())
+    assert "guichet" in str(refused.value) or "counter" in str(refused.value)
+    assert stripe_api.client().v1.customers.list()["data"] == []
+    assert stripe_api.client().v1.subscriptions.list()["data"] == []
+    client.force_login(application.applicant)
+    response = client.post(
+        f"/location/mes-demandes/{application.pk}/paiement/", {"method": "card", "card_token": card_token()}
+    )
+    assert response.status_code == 302  # the page is not offered
+    application.refresh_from_db()
+    assert application.stripe_subscription_id == "" and selectors.balance(application) == Decimal("0.00")
+
+
+def test_a_running_subscription_refuses_counter_payments(client, stripe_live, application_in, officer):
+    application = application_in(S.APPROVED)
+    sign(client, application, method="card", card_token=card_token())
+    services.loan_pickup(application=application, actor=officer)
+    application.refresh_from_db()
+    assert application.has_running_subscription
+    with pytest.raises(services.RentalRefused):
+        services.payment_record_counter(application=application, actor=officer, amount=Decimal("5.00"))
+    assert not Payment.objects.filter(method=Application.PaymentMethod.COUNTER).exists()
