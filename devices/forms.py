@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from devices import services
-from devices.models import Association, BeneficiaryCategory, Device, Donor, IntakeBatch, territory_validator
+from devices.models import Association, BeneficiaryCategory, Device, Donor, IntakeBatch, Membership, territory_validator
 from devices.tags import asset_tag_normalize
 from devices.uploads import CERTIFICATE_UPLOAD, CSV_UPLOAD
 
@@ -491,3 +491,29 @@ class DonorForm(WagtailAdminModelForm):
     class Meta:
         model = Donor
         fields = ["name", "kind", "public_name_agreed", "contact_name", "contact_email", "users"]
+
+
+class UserEmailField(forms.EmailField):
+    """One account designated by its e-mail address (no list of every account is shown)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            value = get_user_model().objects.filter(pk=value).values_list("email", flat=True).first()
+        return getattr(value, "email", value)
+
+    def clean(self, value):
+        email = super().clean(value)
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            raise ValidationError(
+                _("No account uses the address %(email)s: the person must create an account first.") % {"email": email}
+            )
+        return user
+
+
+class MembershipForm(WagtailAdminModelForm):
+    user = UserEmailField(label=_("Person's e-mail"), help_text=_("The person must already have an account."))
+
+    class Meta:
+        model = Membership
+        fields = ["user", "association", "role"]

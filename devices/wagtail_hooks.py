@@ -30,7 +30,7 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from devices import admin_views
 from devices.admin_views import OPERATE_PERMISSION
-from devices.forms import DonorForm
+from devices.forms import DonorForm, MembershipForm
 from devices.models import Association, Device, Donor, IntakeBatch, Membership
 from devices.scoping import associations_of, is_coordinator, scoped
 from reemploi.permissions import forbidden_as_403
@@ -414,6 +414,56 @@ class AssociationViewSet(RegistryViewSet):
     ]
 
 
+class MembershipIndexView(ScopedListMixin, generic.IndexView):
+    role = Membership.Role.MEMBER_ADMIN
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "association")
+
+
+class MembershipCreateView(MemberChoiceFormMixin, generic.CreateView):
+    role = Membership.Role.MEMBER_ADMIN
+
+
+class MembershipEditView(ScopedObjectMixin, MemberChoiceFormMixin, generic.EditView):
+    role = Membership.Role.MEMBER_ADMIN
+
+
+class MembershipDeleteView(ScopedObjectMixin, generic.DeleteView):
+    role = Membership.Role.MEMBER_ADMIN
+
+
+class MembershipHistoryView(ScopedObjectMixin, HistoryView):
+    role = Membership.Role.MEMBER_ADMIN
+
+
+class MembershipUsageView(ScopedObjectMixin, UsageView):
+    role = Membership.Role.MEMBER_ADMIN
+
+
+class MembershipViewSet(RegistryViewSet):
+    """A member administrator gives their association's staff their roles; a coordinator, anyone's."""
+
+    model = Membership
+    name = "workshop_memberships"
+    url_prefix = "atelier/equipes"
+    icon = "user"
+    menu_label = _("Staff and roles")
+    index_view_class = MembershipIndexView
+    add_view_class = MembershipCreateView
+    edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
+    history_view_class = MembershipHistoryView
+    usage_view_class = MembershipUsageView
+    list_display = ["user", "association", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "association__name"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [FieldPanel("user"), FieldPanel("association"), FieldPanel("role")], base_form_class=MembershipForm
+    )
+
+
 # --- Workshop pages ------------------------------------------------------------------------------
 
 
@@ -481,6 +531,7 @@ class WorkshopViewSetGroup(ViewSetGroup):
         ErasureReportViewSet,
         DonorViewSet,
         AssociationViewSet,
+        MembershipViewSet,
     )
 
 

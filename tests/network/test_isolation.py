@@ -31,6 +31,7 @@ OBJECT_OF_NAMESPACE = {
     "workshop_devices": "device",
     "workshop_batches": "batch",
     "workshop_associations": "association",
+    "workshop_memberships": "membership",
 }
 OBJECT_OF_ARGUMENT = {"event_pk": "event"}
 # Steps whose object is a device on its way between two members: received by the one it was sent to,
@@ -103,7 +104,10 @@ def network():
             certificate=SimpleUploadedFile("c.pdf", PDF, content_type="application/pdf"),
         )
         event = DeviceEvent.objects.get(device=device, kind=DeviceEvent.Kind.ERASED)
+        counter = get_user_model().objects.create_user(email=f"comptoir@{slug}.example", password="x")
+        membership = Membership.objects.create(user=counter, association=association, role=Membership.Role.SHOP_COUNTER)
         objects[key] = {
+            "membership": membership,
             "association": association,
             "batch": batch,
             "device": device,
@@ -232,3 +236,26 @@ def test_the_workshop_landing_page_says_what_waits_at_ones_own_member(client, ne
     content = response.content.decode()
     assert network["a"]["batch"].reference in content and network["b"]["batch"].reference not in content
     assert "Ce qui attend" in content
+
+
+def test_a_member_administrator_gives_roles_at_their_own_association_only(client, network):
+    client.force_login(network["a"]["technician"])  # also member administrator of A
+    response = client.get(reverse("workshop_memberships:add"))
+    assert list(response.context["form"].fields["association"].queryset) == [network["a"]["association"]]
+    newcomer = get_user_model().objects.create_user(email="benevole@declic.example", password="x")
+    response = client.post(
+        reverse("workshop_memberships:add"),
+        {"user": "Benevole@Declic.example", "association": network["a"]["association"].pk, "role": "technician"},
+    )
+    assert response.status_code == 302
+    assert Membership.objects.filter(user=newcomer, association=network["a"]["association"]).exists()
+    response = client.post(
+        reverse("workshop_memberships:add"),
+        {"user": "benevole@declic.example", "association": network["b"]["association"].pk, "role": "technician"},
+    )
+    assert (
+        response.status_code == 200
+        and not Membership.objects.filter(association=network["b"]["association"], user=newcomer).exists()
+    )
+    listing = client.get(reverse("workshop_memberships:index")).content.decode()
+    assert "comptoir@declic.example" in listing and "comptoir@leon.example" not in listing
