@@ -23,7 +23,7 @@ CUSTOMER_ROLES = ("donor", "buyer", "trainee")
 # e-mail, first name, role (superuser, a group name or a customer role), French label, where to go
 USERS = [
     ("admin@reemploi.example", "Administratrice", "superuser", "administration", "tout le site, /admin/"),
-    ("coordination@reemploi.example", "Coordinatrice", COORDINATORS, "coordination", "tout le réseau (/admin/)"),
+    ("coordination@reemploi.example", "Coordinatrice", COORDINATORS, "coordination", "tout le réseau (/admin/reseau/)"),
     ("editeur@reemploi.example", "Éditeur", EDITORS, "éditeur", "rédige et soumet (/admin/)"),
     ("moderateur@reemploi.example", "Modératrice", MODERATORS, "modératrice", "valide et publie (/admin/)"),
     ("atelier@reemploi.example", "Technicien·ne", WORKSHOP, "atelier", "registre des appareils (/admin/atelier/)"),

@@ -1,6 +1,12 @@
-"""The shop's back office in the Wagtail admin: orders to run, withdrawals, organisations, quotes.
+"""The shop's back office in the Wagtail admin: what waits today, orders to run, withdrawals, organisations,
+quotes.
 
-Every view requires `shop.manage_orders` (group "Shop"); the URLs are registered by `shop.wagtail_hooks`.
+Every view requires `shop.manage_orders` (a member's shop counter, group "Shop", or a network coordinator);
+the URLs are registered by `shop.wagtail_hooks`. A counter lists and reaches the objects of their own members
+only (`shop.selectors.counter_orders` and the others): another member's order, withdrawal or answered quote
+answers 404, in GET and POST alike; a device is bound only to a line of the counter's own workshop. Buyer
+organisations and unanswered quote requests are the network's, open to every counter.
+
 Each step on an order, an organisation or a quote is a `reemploi.admin_steps.ObjectStepView`: its form
 checks what staff typed, its service in `shop.services` does the work and may refuse. A refused or invalid
 step answers, as these pages always have, with a redirect to the page it was posted from and the message on
@@ -8,20 +14,34 @@ top (the forms are one line each; staff retype nothing but a reference or an ass
 """
 
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from oscar.core.loading import get_model
 from wagtail.admin import messages
 
+from devices.models import Association
+from devices.scoping import is_coordinator
 from reemploi.admin_steps import ObjectStepView, steps_shown
 from shop import forms
-from shop.models import Checkout, ListedDevice, OrderStatus, Organisation, Quote, Withdrawal
+from shop.models import Checkout, ListedDevice, OrderStatus, Quote, Withdrawal
+from shop.selectors import (
+    INVOICE_METHODS,
+    counter_agenda,
+    counter_associations,
+    counter_lines,
+    counter_orders,
+    counter_organisations,
+    counter_quotes,
+    counter_withdrawals,
+)
+from shop.services import AfterSaleRefused
 from shop.services import orders as order_services
 from shop.services.organisations import organisation_verify
 from shop.services.quotes import quote_answer
@@ -80,7 +100,7 @@ class OrderStepView(ShopStepView):
         return cls.form_class(data, files, order=order)
 
     def get_queryset(self):
-        return Order.objects.select_related("checkout")
+        return counter_orders(self.request.user).select_related("checkout")
 
     def success_message(self, order, result) -> str:
         return str(self.success_text)
@@ -104,7 +124,7 @@ class OrderPaymentView(OrderStepView):
 
 
 class OrderBindDeviceView(OrderStepView):
-    """Staff scan the device handed over for a line."""
+    """The counter scans the device handed over for a line of its own workshop."""
 
     slug, route, label = "bind", "appareil", gettext_lazy("Scan a device for a line")
     form_class = forms.OrderBindDeviceForm
@@ -113,6 +133,10 @@ class OrderBindDeviceView(OrderStepView):
 
     def perform(self, order, form):
         data = form.cleaned_data
+        if not counter_lines(self.request.user, order).filter(pk=data["line"].pk).exists():
+            raise ValidationError(
+                _("This line is held by another member's workshop: its counter hands the device over.")
+            )
         return order_services.order_bind_device(line=data["line"], asset_tag=data["asset_tag"], actor=self.request.user)
 
 
@@ -153,7 +177,9 @@ class OrderRefundView(OrderStepView):
         return withdrawal is not None and withdrawal.state == Withdrawal.State.REQUESTED
 
     def perform(self, order, form):
-        withdrawal = get_object_or_404(Withdrawal, order=order)
+        withdrawal = Withdrawal.objects.filter(order=order).first()
+        if withdrawal is None:
+            raise AfterSaleRefused(_("The buyer has not withdrawn from this order: there is nothing to refund."))
         return order_services.withdrawal_refund(withdrawal=withdrawal, actor=self.request.user)
 
 
@@ -161,7 +187,6 @@ ORDER_STEPS: list[type[OrderStepView]] = [OrderBindDeviceView, OrderPaymentView,
 
 
 class OrganisationVerifyView(ShopStepView):
-    model = Organisation
     object_kwarg = "organisation"
     slug, route, label = "organisation_verify", "verifier", gettext_lazy("Verify")
     form_class = forms.OrganisationVerifyForm
@@ -171,6 +196,9 @@ class OrganisationVerifyView(ShopStepView):
     def allows(cls, organisation) -> bool:
         return not organisation.is_verified
 
+    def get_queryset(self):
+        return counter_organisations(self.request.user)
+
     def success_message(self, organisation, result) -> str:
         return _("%(name)s is verified: its members may order on invoice.") % {"name": organisation.name}
 
@@ -179,11 +207,11 @@ class OrganisationVerifyView(ShopStepView):
 
 
 class QuoteAnswerView(ShopStepView):
-    model = Quote
+    """Any member's counter answers a request; the quote is then the answering member's."""
+
     object_kwarg = "quote"
     slug, route, label = "quote_answer", "repondre", gettext_lazy("Send the quote at catalogue prices")
     form_class = forms.QuoteAnswerForm
-    service = staticmethod(quote_answer)
 
     @classmethod
     def allows(cls, quote) -> bool:
@@ -193,6 +221,19 @@ class QuoteAnswerView(ShopStepView):
     def get_form(cls, quote, data=None, files=None):
         return cls.form_class(data, files, auto_id=f"%s-{quote.pk}")
 
+    def get_queryset(self):
+        return counter_quotes(self.request.user)
+
+    def perform(self, quote, form):
+        data = form.cleaned_data
+        return quote_answer(
+            quote=quote,
+            actor=self.request.user,
+            association=answering_association(self.request.user, data.get("association")),
+            valid_days=data["valid_days"],
+            note=data["note"],
+        )
+
     def success_message(self, quote, result) -> str:
         return _("Quote %(reference)s sent.") % {"reference": quote.reference}
 
@@ -200,40 +241,131 @@ class QuoteAnswerView(ShopStepView):
         return reverse(f"{URL_NAMESPACE}quotes")
 
 
+def answering_association(user, chosen):
+    """The member a quote's answer is given for: the one chosen among the counter's own, or their only one; a
+    coordinator may answer for the network (None)."""
+    mine = counter_associations(user)
+    if chosen is not None:
+        if not mine.filter(pk=chosen.pk).exists():
+            raise ValidationError(_("You do not answer for this member association."))
+        return chosen
+    if is_coordinator(user):
+        return None
+    members = list(mine[:2])
+    if len(members) != 1:
+        raise ValidationError(_("Choose the member association that answers."))
+    return members[0]
+
+
 # --- The pages ---------------------------------------------------------------------------------------------
+
+# The orders list's "payment" filter.
+PAYMENT_FILTERS = {"carte": (Checkout.Method.CARD,), "facture": INVOICE_METHODS}
+
+
+# What waits, on the landing page: (count of `counter_agenda`, label, list URL name, its query string).
+MEMBER_AGENDA = [
+    ("to_prepare", gettext_lazy("paid orders to prepare or ship"), "orders", {"statut": OrderStatus.PAID}),
+    (
+        "awaiting_pickup",
+        gettext_lazy("orders ready, waiting to be collected"),
+        "orders",
+        {"statut": OrderStatus.READY_FOR_PICKUP},
+    ),
+    (
+        "awaiting_invoice_payment",
+        gettext_lazy("orders on invoice waiting for their payment"),
+        "orders",
+        {"statut": OrderStatus.AWAITING_PAYMENT, "paiement": "facture"},
+    ),
+    ("withdrawals_to_refund", gettext_lazy("withdrawals to refund"), "withdrawals", {}),
+]
+NETWORK_AGENDA = [
+    ("quotes_to_answer", gettext_lazy("quote requests to answer"), "quotes", {}),
+    ("organisations_to_verify", gettext_lazy("buyer organisations to verify"), "organisations", {}),
+]
+
+
+def _agenda_rows(agenda: dict, lines) -> list[dict]:
+    return [
+        {
+            "kind": kind,
+            "count": agenda[kind],
+            "label": label,
+            "url": reverse(f"{URL_NAMESPACE}{url_name}") + (f"?{urlencode(query)}" if query else ""),
+        }
+        for kind, label, url_name, query in lines
+    ]
 
 
 @manager_required
 @require_GET
 def home(request):
-    """`/admin/boutique/`: the orders, where the shop's work starts."""
-    return redirect(f"{URL_NAMESPACE}orders")
+    """`/admin/boutique/`: what waits for the counter today, for their own members and for the whole network,
+    each count linking to its list."""
+    agenda = counter_agenda(request.user)
+    coordinator = is_coordinator(request.user)
+    return render(
+        request,
+        "shop/admin/home.html",
+        {
+            "coordinator": coordinator,
+            "members": [] if coordinator else list(counter_associations(request.user)),
+            "member_rows": _agenda_rows(agenda, MEMBER_AGENDA),
+            "network_rows": _agenda_rows(agenda, NETWORK_AGENDA),
+        },
+    )
 
 
 @manager_required
 def orders(request):
     status = request.GET.get("statut", "")
-    queryset = Order.objects.select_related("checkout__pickup_partner", "checkout__organisation", "user").order_by(
-        "-date_placed"
+    payment = request.GET.get("paiement", "")
+    members = counter_associations(request.user)
+    member = members.filter(slug=request.GET.get("membre", "")).first() if request.GET.get("membre") else None
+    queryset = (
+        counter_orders(request.user, association=member)
+        .select_related("checkout__pickup_partner", "checkout__organisation", "user")
+        .order_by("-date_placed")
     )
     if status:
         queryset = queryset.filter(status=status)
+    if payment in PAYMENT_FILTERS:
+        queryset = queryset.filter(checkout__method__in=PAYMENT_FILTERS[payment])
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    members = list(members)
     return render(
         request,
         "shop/admin/orders.html",
-        {"page_obj": page, "statuses": list(OrderStatus.PIPELINE), "status": status},
+        {
+            "page_obj": page,
+            "statuses": list(OrderStatus.PIPELINE),
+            "status": status,
+            "payment": payment if payment in PAYMENT_FILTERS else "",
+            # The filter by member, for the coordinator and for counters of several members.
+            "members": members if len(members) > 1 else [],
+            "member": member,
+        },
     )
 
 
 @manager_required
 def order(request, number):
     order = get_object_or_404(
-        Order.objects.select_related("checkout__pickup_partner", "checkout__organisation", "invoice"), number=number
+        counter_orders(request.user).select_related("checkout__pickup_partner", "checkout__organisation", "invoice"),
+        number=number,
     )
     lines = order.lines.select_related("partner").prefetch_related(
         Prefetch("bound_devices", queryset=ListedDevice.objects.select_related("device"))
     )
+    steps = {step["view"].slug: step for step in steps_shown(ORDER_STEPS, order)}
+    if OrderBindDeviceView.slug in steps:
+        # Only the lines of the counter's own workshops: another member's counter hands those devices over.
+        own_lines = counter_lines(request.user, order)
+        if own_lines.exists():
+            steps[OrderBindDeviceView.slug]["form"].fields["line"].queryset = own_lines
+        else:
+            del steps[OrderBindDeviceView.slug]
     return render(
         request,
         "shop/admin/order.html",
@@ -242,26 +374,50 @@ def order(request, number):
             "checkout": getattr(order, "checkout", None),
             "lines": lines,
             "withdrawal": getattr(order, "withdrawal", None),
-            "steps": {step["view"].slug: step for step in steps_shown(ORDER_STEPS, order)},
+            "steps": steps,
         },
     )
 
 
 @manager_required
 def withdrawals(request):
-    items = Withdrawal.objects.select_related("order__checkout").order_by("state", "-requested_at")
+    items = counter_withdrawals(request.user).select_related("order__checkout").order_by("state", "-requested_at")
     return render(request, "shop/admin/withdrawals.html", {"withdrawals": items})
 
 
 @manager_required
 def organisations(request):
-    items = Organisation.objects.prefetch_related("members").order_by("verified_at", "name")
+    items = counter_organisations(request.user).prefetch_related("members").order_by("verified_at", "name")
     rows = [(organisation, steps_shown([OrganisationVerifyView], organisation)) for organisation in items]
     return render(request, "shop/admin/organisations.html", {"organisations": rows})
 
 
 @manager_required
 def quotes(request):
-    items = Quote.objects.select_related("organisation", "requested_by").prefetch_related("lines__product")
-    rows = [(quote, steps_shown([QuoteAnswerView], quote)) for quote in items]
+    items = (
+        counter_quotes(request.user)
+        .select_related("organisation", "requested_by", "association")
+        .prefetch_related("lines__product")
+    )
+    members = list(counter_associations(request.user))
+    coordinator = is_coordinator(request.user)
+    rows = []
+    for quote in items:
+        steps = steps_shown([QuoteAnswerView], quote)
+        for step in steps:
+            _offer_answering_members(step["form"], members, coordinator=coordinator)
+        rows.append((quote, steps))
     return render(request, "shop/admin/quotes.html", {"quotes": rows})
+
+
+def _offer_answering_members(form, members, *, coordinator: bool) -> None:
+    """The answer form offers the counter's own members when they have several (a coordinator: any, or none
+    for the network); a counter of one member answers for it without being asked."""
+    field = form.fields["association"]
+    if coordinator:
+        return
+    if len(members) > 1:
+        field.queryset = Association.objects.filter(pk__in=[member.pk for member in members])
+        field.empty_label = None
+    else:
+        del form.fields["association"]

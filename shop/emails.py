@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from shop.order_links import order_link_key
+from shop.selectors import pickup_association
 from shop.services.invoices import invoice_pdf_bytes
 
 ORDER_EMAIL_TASK = "shop.tasks.send_order_email"
@@ -61,7 +62,8 @@ def order_url(order) -> str:
 
 
 def order_email_send(*, checkout, kind: str) -> None:
-    """The `kind` e-mail of a placed order, to its buyer; the payment's carries the invoice."""
+    """The `kind` e-mail of a placed order, to its buyer; the payment's carries the invoice. A pickup's names the
+    member association with its address and opening hours, read from its record."""
     order = checkout.order
     if order is None:
         return
@@ -69,7 +71,13 @@ def order_email_send(*, checkout, kind: str) -> None:
     with translation.override("fr"):
         body = render_to_string(
             f"shop/email/{kind}.txt",
-            {"checkout": checkout, "order": order, "order_url": url, "settings": settings},
+            {
+                "checkout": checkout,
+                "order": order,
+                "order_url": url,
+                "pickup_place": pickup_association(checkout),
+                "settings": settings,
+            },
         )
         message = EmailMessage(
             subject=str(ORDER_SUBJECTS[kind]) % {"number": order.number},

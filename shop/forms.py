@@ -2,18 +2,45 @@
 of the back office (payment reference, device scan, status, quote answer…)."""
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from devices.models import Association
 from payments import stripe_api
 from reemploi.money import euros
+from reemploi.validators import postcode_normalize, siret_normalize, validate_french_postcode, validate_siret
 from shop.models import Checkout, OrderStatus, Organisation
-from shop.validators import postcode_normalize, siret_normalize, validate_french_postcode, validate_siret
+
+
+class PickupPlaceField(forms.ModelChoiceField):
+    """A workshop to collect the order from, shown with its member's name, address and opening hours, read
+    from the member association (never typed anywhere else)."""
+
+    def label_from_instance(self, partner):
+        workshop = getattr(partner, "workshop", None)
+        if workshop is None:
+            return partner.name
+        association = workshop.association
+        address = format_html_join("", "<br>{}", ((line,) for line in association.address_lines()))
+        hours = association.opening_hours_lines()
+        opening = (
+            format_html(
+                '<br><span class="pickup-place__hours">{} {}</span>',
+                _("Opening hours:"),
+                format_html_join(" ; ", "{}", ((line,) for line in hours)),
+            )
+            if hours
+            else ""
+        )
+        return format_html(
+            '<span class="pickup-place"><strong>{}</strong>{}{}</span>', association.name, address, opening
+        )
 
 
 class CheckoutForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), help_text=_("For the order confirmation and the invoice."))
     fulfilment = forms.ChoiceField(label=_("How do you want to receive your order?"), widget=forms.RadioSelect)
-    pickup_partner = forms.ModelChoiceField(
+    pickup_partner = PickupPlaceField(
         label=_("Pickup association"), queryset=None, required=False, empty_label=None, widget=forms.RadioSelect
     )
     first_name = forms.CharField(label=_("First name"), max_length=100)
@@ -169,9 +196,11 @@ class OrderBindDeviceForm(OrderStepForm):
         widget=forms.TextInput(attrs={"id": "bind-tag", "autocomplete": "off", "autofocus": True}),
     )
 
-    def __init__(self, *args, order, **kwargs):
+    def __init__(self, *args, order, lines=None, **kwargs):
         super().__init__(*args, order=order, **kwargs)
-        self.fields["line"].queryset = order.lines.all()
+        # The page offers the lines of the counter's own workshops (`shop.selectors.counter_lines`); the step
+        # checks it again for what is posted.
+        self.fields["line"].queryset = order.lines.all() if lines is None else lines
 
 
 class OrderStatusForm(OrderStepForm):
@@ -201,6 +230,13 @@ class QuoteAnswerForm(forms.Form):
         error_messages={"invalid": _("Give the validity in days.")},
     )
     note = forms.CharField(label=_("Note to the buyer"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Offered when the counter works for several members (the page narrows it to theirs); the step checks it.
+    association = forms.ModelChoiceField(
+        label=_("Answered by"),
+        queryset=Association.objects.all(),
+        required=False,
+        empty_label=_("The network (coordination)"),
+    )
 
     def clean_valid_days(self) -> int:
         """Empty means the usual 30 days; a validity is kept between one day and a year."""

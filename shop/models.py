@@ -286,7 +286,7 @@ class Withdrawal(models.Model):
 
 
 class Quote(models.Model):
-    """A quote request from an organisation, answered by staff with a PDF, which the buyer may order."""
+    """A quote request from an organisation, answered by a member's counter with a PDF, which the buyer may order."""
 
     class State(models.TextChoices):
         REQUESTED = "requested", _("requested")
@@ -295,6 +295,16 @@ class Quote(models.Model):
         DECLINED = "declined", _("declined")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="quotes")
+    # A request is addressed to the whole network (any member's counter may answer); once answered, the quote
+    # belongs to the member whose counter answered it (empty: answered by a coordinator for the network).
+    association = models.ForeignKey(
+        Association,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shop_quotes",
+        verbose_name=_("answered by"),
+    )
     requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     message = models.TextField(_("message"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.REQUESTED)

@@ -17,7 +17,7 @@ from reemploi.downloads import private_download
 from shop.forms import WithdrawalForm
 from shop.models import ListedDevice
 from shop.order_links import guest_order_remember, guest_orders, order_link_valid
-from shop.selectors import can_withdraw, withdrawal_deadline
+from shop.selectors import can_withdraw, pickup_association, withdrawal_deadline
 from shop.services.invoices import invoice_pdf_bytes
 from shop.services.orders import withdrawal_request
 
@@ -70,6 +70,7 @@ def order_detail(request, number):
         {
             "order": order,
             "checkout": record,
+            "pickup_place": pickup_association(record),
             "lines": lines,
             "invoice": getattr(order, "invoice", None),
             "withdrawal": getattr(order, "withdrawal", None),

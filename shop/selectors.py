@@ -1,17 +1,28 @@
-"""Reads of the shop: what a basket may be collected from or costs, who buys on organisation terms, and
-whether an order may still be withdrawn from."""
+"""Reads of the shop: what a basket may be collected from or costs, who buys on organisation terms, whether
+an order may still be withdrawn from, and what a member's shop counter sees in the back office.
+
+A shop counter works for one or more member associations (`devices.models.Membership`, role shop counter).
+An order belongs to the member(s) whose workshop (Oscar partner) holds one of its lines or is its pickup
+place; a withdrawal to its order's members. A quote request is addressed to the whole network, so every
+counter sees it until one answers it; then it belongs to the answering member. Buyer organisations are the
+network's customers, verified once for all members. A network coordinator sees everything.
+"""
 
 import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from shop.models import OrderStatus, Organisation
+from devices.models import Association
+from devices.scoping import Role, associations_of, is_coordinator
+from shop.models import Checkout, OrderStatus, Organisation, Quote, Withdrawal
 
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
+Order = get_model("order", "Order")
 
 WITHDRAWABLE_STATUSES = (OrderStatus.PAID, OrderStatus.READY_FOR_PICKUP, OrderStatus.SHIPPED, OrderStatus.HANDED_OVER)
 
@@ -37,7 +48,13 @@ def pickup_partners(basket):
             if record.product_id == line.product_id and record.net_stock_level >= line.quantity
         }
         candidates = holders if candidates is None else candidates & holders
-    return Partner.objects.filter(pk__in=candidates or []).order_by("name")
+    return Partner.objects.filter(pk__in=candidates or []).select_related("workshop__association").order_by("name")
+
+
+def pickup_association(checkout) -> Association | None:
+    """The member association where the buyer collects the order (its address and hours are read from it)."""
+    workshop = getattr(getattr(checkout, "pickup_partner", None), "workshop", None)
+    return workshop.association if workshop else None
 
 
 def verified_organisation(user) -> Organisation | None:
@@ -68,3 +85,74 @@ def can_withdraw(order) -> bool:
         return False
     deadline = withdrawal_deadline(order)
     return deadline is None or timezone.now() <= deadline
+
+
+# --- The back office of a member's shop counter -----------------------------------------------------------
+
+
+def counter_associations(user):
+    """The member associations whose shop counter `user` runs (all of them for a network coordinator)."""
+    return associations_of(user, Role.SHOP_COUNTER)
+
+
+def counter_partners(user):
+    """The Oscar partners (workshops) of the counter's own members."""
+    if is_coordinator(user):
+        return Partner.objects.all()
+    return Partner.objects.filter(workshop__association__in=counter_associations(user))
+
+
+def counter_orders(user, *, association: Association | None = None):
+    """The orders of the counter's own members (a line held by their workshop, or picked up there), or of
+    `association` only, when it is one of theirs."""
+    if is_coordinator(user) and association is None:
+        return Order.objects.all()
+    members = counter_associations(user)
+    if association is not None:
+        members = members.filter(pk=association.pk)
+    theirs = Order.objects.filter(
+        Q(lines__partner__workshop__association__in=members)
+        | Q(checkout__pickup_partner__workshop__association__in=members)
+    )
+    return Order.objects.filter(pk__in=theirs.values("pk"))
+
+
+def counter_lines(user, order):
+    """The lines of `order` held by the counter's own workshops: the ones whose devices they hand over."""
+    return order.lines.filter(partner__in=counter_partners(user))
+
+
+def counter_withdrawals(user):
+    return Withdrawal.objects.filter(order__in=counter_orders(user))
+
+
+def counter_quotes(user):
+    """Requests not yet answered (addressed to the network), and the quotes the counter's members answered."""
+    if is_coordinator(user):
+        return Quote.objects.all()
+    return Quote.objects.filter(Q(state=Quote.State.REQUESTED) | Q(association__in=counter_associations(user)))
+
+
+def counter_organisations(user):
+    """Buyer organisations are the network's customers: every counter sees and verifies them."""
+    return Organisation.objects.all()
+
+
+INVOICE_METHODS = (Checkout.Method.TRANSFER, Checkout.Method.MANDATE)
+
+
+def counter_agenda(user) -> dict[str, int]:
+    """What waits for the counter today, counted over their own members' orders and the network's requests."""
+    orders = counter_orders(user)
+    return {
+        "to_prepare": orders.filter(status=OrderStatus.PAID).count(),
+        "awaiting_pickup": orders.filter(status=OrderStatus.READY_FOR_PICKUP).count(),
+        "awaiting_invoice_payment": orders.filter(
+            status=OrderStatus.AWAITING_PAYMENT,
+            checkout__state=Checkout.State.PLACED,
+            checkout__method__in=INVOICE_METHODS,
+        ).count(),
+        "withdrawals_to_refund": counter_withdrawals(user).filter(state=Withdrawal.State.REQUESTED).count(),
+        "quotes_to_answer": counter_quotes(user).filter(state=Quote.State.REQUESTED).count(),
+        "organisations_to_verify": counter_organisations(user).filter(verified_at__isnull=True).count(),
+    }

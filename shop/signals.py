@@ -1,14 +1,19 @@
-"""Last line of defence: no product is saved with banned wording, whatever form or script saves it."""
+"""Last line of defence: no product is saved with banned wording, whatever form or script saves it. And a new
+member association gets its workshop (Oscar partner) at once, so its pickup place exists before its first
+listing; the partner keeps the association's name."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from oscar.core.loading import get_model
 
+from devices.models import Association
 from shop.catalogue import catalogue_changed
 from shop.models import ListedDevice, Listing
+from shop.services.listings import workshop_partner
 from shop.wording import validate_listing_wording
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
+Partner = get_model("partner", "Partner")
 
 
 def _refuse_banned_wording(sender, instance, **kwargs):
@@ -37,3 +42,18 @@ def _catalogue_changed(sender, **kwargs):
 for _model in (Product, StockRecord, Listing, ListedDevice):
     post_save.connect(_catalogue_changed, sender=_model, dispatch_uid=f"shop-catalogue-changed-{_model.__name__}")
     post_delete.connect(_catalogue_changed, sender=_model, dispatch_uid=f"shop-catalogue-deleted-{_model.__name__}")
+
+
+def member_workshop(sender, instance, created, raw=False, **kwargs):
+    """A new member's workshop and partner; a renamed member's partner renamed with it."""
+    if raw:
+        return
+    if created:
+        workshop_partner(instance)
+        return
+    renamed = Partner.objects.filter(workshop__association=instance).exclude(name=instance.name)
+    if renamed.update(name=instance.name):
+        catalogue_changed()  # product pages name the workshops holding stock
+
+
+post_save.connect(member_workshop, sender=Association, dispatch_uid="shop-member-workshop")

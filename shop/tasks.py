@@ -12,7 +12,9 @@ from shop.services.payments import payments_reconcile
 
 @shared_task(name=emails.ORDER_EMAIL_TASK, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_order_email(*, checkout_id: int, kind: str):
-    checkout = Checkout.objects.select_related("order", "pickup_partner", "organisation").get(pk=checkout_id)
+    checkout = Checkout.objects.select_related("order", "pickup_partner__workshop__association", "organisation").get(
+        pk=checkout_id
+    )
     emails.order_email_send(checkout=checkout, kind=kind)
 
 

@@ -1,7 +1,8 @@
 """The shop's back office in the Wagtail admin: its pages under `/admin/boutique/` (URL names `shop_admin:…`)
-and the "Shop" menu, which also links Oscar's dashboard for the catalogue and reports.
+and the "Shop" menu, which also links Oscar's dashboard (catalogue and reports) for the network coordinators.
 
-Every page answers 403 to a user without `shop.manage_orders` (`reemploi.permissions.forbidden_as_403`).
+Every page answers 403 to a user without `shop.manage_orders` (`reemploi.permissions.forbidden_as_403`), and
+shows a shop counter their own members' objects only (`shop.admin_views`).
 """
 
 from django.urls import path, reverse
@@ -14,6 +15,7 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 from reemploi.permissions import forbidden_as_403
 from shop import admin_views
 from shop.admin_views import MANAGE_PERMISSION
+from shop.dashboard.access import dashboard_allowed
 
 
 class ShopAdminViewSet(ViewSet):
@@ -48,20 +50,21 @@ class ShopMenuItem(MenuItem):
 
 
 class ShopDashboardMenuItem(MenuItem):
-    """Oscar's dashboard (catalogue, partners, reports) for staff who run the shop."""
+    """Oscar's dashboard (catalogue, partners, reports): the network coordinators' only."""
 
     def is_shown(self, request):
-        return request.user.is_staff
+        return dashboard_allowed(request.user)
 
 
 class ShopSubmenu(SubmenuMenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(MANAGE_PERMISSION) or request.user.is_staff
+        return request.user.has_perm(MANAGE_PERMISSION) or dashboard_allowed(request.user)
 
 
 @hooks.register("register_admin_menu_item")
 def register_shop_menu():
     items = [
+        ShopMenuItem(_("Today"), reverse("shop_admin:home"), icon_name="date", order=5),
         ShopMenuItem(_("Orders"), reverse("shop_admin:orders"), icon_name="list-ul", order=10),
         ShopMenuItem(_("Withdrawals"), reverse("shop_admin:withdrawals"), icon_name="undo", order=20),
         ShopMenuItem(_("Buyer organisations"), reverse("shop_admin:organisations"), icon_name="group", order=30),

@@ -10,7 +10,8 @@ that closes a circle is still a circle, only hidden. The direction (README, "Whe
 - the toolkit modules of the configuration package import no app;
 - `devices` imports none of content, shop, rental, payments, demo;
 - `content` imports none of shop, rental, payments, demo; shop and rental import nothing of content;
-- shop and rental do not import each other; nothing imports `demo` (it orchestrates the apps' demos).
+- shop and rental do not import each other; nothing imports `demo` (it orchestrates the apps' demos) nor
+  `network` (the coordinator's dashboard, which reads the registry, the shop and the rental).
 """
 
 import ast
@@ -19,16 +20,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "content", "demo", "devices", "payments", "rental", "shop")
+APPS = ("accounts", "content", "demo", "devices", "network", "payments", "rental", "shop")
 TOOLKIT = ("admin_steps", "cache_versions", "downloads", "money", "pdf", "permissions", "ratelimits", "uploads")
 FORBIDDEN = {
     "reemploi": set(APPS),  # for the toolkit modules (settings and URLs assemble the apps)
-    "devices": {"content", "shop", "rental", "payments", "demo"},
-    "content": {"shop", "rental", "payments", "demo"},
-    "shop": {"content", "rental", "demo"},
-    "rental": {"content", "shop", "demo"},
-    "payments": {"content", "devices", "shop", "rental", "demo"},
-    "accounts": {"content", "devices", "shop", "rental", "payments", "demo"},
+    "devices": {"content", "shop", "rental", "payments", "demo", "network"},
+    "content": {"shop", "rental", "payments", "demo", "network"},
+    "shop": {"content", "rental", "demo", "network"},
+    "rental": {"content", "shop", "demo", "network"},
+    "payments": {"content", "devices", "shop", "rental", "demo", "network"},
+    "accounts": {"content", "devices", "shop", "rental", "payments", "demo", "network"},
 }
 
 

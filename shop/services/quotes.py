@@ -1,5 +1,5 @@
-"""Quotes: a verified organisation asks from its basket, staff answer at the catalogue prices of the day (the
-buyer gets the PDF by e-mail), and the buyer turns the answered quote into a basket to order."""
+"""Quotes: a verified organisation asks the network from its basket, a member's counter answers at the catalogue
+prices of the day (the buyer gets the PDF by e-mail), and the buyer turns the answered quote into a basket."""
 
 import datetime
 
@@ -25,8 +25,9 @@ def quote_request(*, organisation, user, basket, message: str) -> Quote:
 
 
 @transaction.atomic
-def quote_answer(*, quote: Quote, actor, valid_days: int = 30, note: str = "") -> Quote:
-    """Staff answer at the catalogue prices of the day; the buyer gets the PDF by e-mail."""
+def quote_answer(*, quote: Quote, actor, association=None, valid_days: int = 30, note: str = "") -> Quote:
+    """A member's counter answers at the catalogue prices of the day; the quote is that member's from now on
+    (`association`; None when a coordinator answers for the network). The buyer gets the PDF by e-mail."""
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     if quote.state != Quote.State.REQUESTED:
         raise AfterSaleRefused(_("This quote has already been answered."))
@@ -37,6 +38,7 @@ def quote_answer(*, quote: Quote, actor, valid_days: int = 30, note: str = "") -
     quote.answered_at = timezone.now()
     quote.valid_until = timezone.localdate() + datetime.timedelta(days=valid_days)
     quote.staff_note = note
+    quote.association = association
     quote.save()
     quote_email_after_commit(quote)
     return quote

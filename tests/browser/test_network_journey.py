@@ -84,7 +84,19 @@ def test_two_technicians_work_side_by_side_and_hand_a_device_over(page, browser,
     )
     assert page.goto(f"{live_url}/admin/atelier/appareils/{device.pk}/").status == 404
 
-    problems = blocking_violations(page, f"{live_url}/admin/atelier/")
+    # The coordinator sees both members' figures on the network's dashboard.
+    coordinator = _technician("coordination@ogo.example", declic["association"])
+    coordinator.groups.add(Group.objects.get(name="Network coordinators"))
+    coordination_context = browser.new_context()
+    coordination = coordination_context.new_page()
+    login(coordination, live_url, coordinator.email, PASSWORD)
+    coordination.goto(f"{live_url}/admin/reseau/")
+    members_table = coordination.locator("#members-title + p + div table")
+    assert "Déclic" in members_table.inner_text() and "Rennes Ordi Partage" in members_table.inner_text()
+    problems = blocking_violations(coordination, f"{live_url}/admin/reseau/")
+    coordination_context.close()
+
+    problems += blocking_violations(page, f"{live_url}/admin/atelier/")
     problems += blocking_violations(other, f"{live_url}/admin/atelier/")
     problems += blocking_violations(other, f"{live_url}/admin/atelier/appareils/{device.pk}/")
     assert not problems, "\n\n".join(problems)

@@ -8,11 +8,11 @@ from django.core import mail
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from devices.models import Device
+from devices.models import Device, Membership
 from payments import stripe_api
+from reemploi.validators import luhn_valid
 from shop.models import Checkout, Invoice, InvoiceCounter, OrderStatus, Organisation, Quote, Withdrawal
 from shop.services import AfterSaleRefused, orders
-from shop.validators import luhn_valid
 from tests import factories
 from tests.shop.helpers import add_to_basket, checkout_form, pay
 
@@ -37,11 +37,13 @@ def valid_siret(prefix="4420100") -> str:
 
 
 @pytest.fixture
-def shop_staff(db):
+def shop_staff(db, workshop):
+    """The shop counter of the workshop holding the stock (`stocked_product`'s default member)."""
     from django.contrib.auth.models import Group
 
     user = factories.UserFactory(email="boutique@reemploi.example", is_staff=True)
     user.groups.add(Group.objects.get(name="Shop"))
+    Membership.objects.create(user=user, association=workshop, role=Membership.Role.SHOP_COUNTER)
     return user
 
 
