@@ -52,21 +52,23 @@ class RegistryViewSet(ForbiddenAs403Mixin, ModelViewSet):
 # --- Devices -------------------------------------------------------------------------------------
 
 
-class ScopedListMixin:
-    """A listing of the objects of the user's own associations only."""
+class MemberScope:
+    """Which role's associations a scoped view serves, and the path from its objects to their association.
+    A `MemberScopedViewSet` sets both on its views from its own `scope_role` and `scope_through`."""
 
     role = Membership.Role.TECHNICIAN
     through = "association"
+
+
+class ScopedListMixin(MemberScope):
+    """A listing of the objects of the user's own associations only."""
 
     def get_base_queryset(self):
         return scoped(super().get_base_queryset(), self.request.user, self.role, through=self.through)
 
 
-class ScopedObjectMixin:
+class ScopedObjectMixin(MemberScope):
     """An object page (edit, delete, history, usage) of one of the user's own associations: 404 otherwise."""
-
-    role = Membership.Role.TECHNICIAN
-    through = "association"
 
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
@@ -76,16 +78,74 @@ class ScopedObjectMixin:
         return obj
 
 
-class MemberChoiceFormMixin:
+class MemberChoiceFormMixin(MemberScope):
     """The association of a new or edited object is one of the user's own."""
-
-    role = Membership.Role.TECHNICIAN
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         if "association" in form.fields:
             form.fields["association"].queryset = associations_of(self.request.user, self.role)
         return form
+
+
+class ScopedIndexView(ScopedListMixin, generic.IndexView):
+    pass
+
+
+class ScopedCreateView(MemberChoiceFormMixin, generic.CreateView):
+    pass
+
+
+class ScopedEditView(ScopedObjectMixin, MemberChoiceFormMixin, generic.EditView):
+    pass
+
+
+class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    pass
+
+
+class ScopedHistoryView(ScopedObjectMixin, HistoryView):
+    pass
+
+
+class ScopedUsageView(ScopedObjectMixin, UsageView):
+    pass
+
+
+class MemberScopedViewSet(RegistryViewSet):
+    """A model's pages in the admin, each reaching the objects of the user's own associations only."""
+
+    scope_role = Membership.Role.TECHNICIAN
+    scope_through = "association"
+    index_view_class = ScopedIndexView
+    add_view_class = ScopedCreateView
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+
+    def _scope(self, view_class, kwargs: dict) -> dict:
+        if issubclass(view_class, MemberScope):
+            return {"role": self.scope_role, "through": self.scope_through, **kwargs}
+        return kwargs
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(**self._scope(self.index_view_class, kwargs))
+
+    def get_add_view_kwargs(self, **kwargs):
+        return super().get_add_view_kwargs(**self._scope(self.add_view_class, kwargs))
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(**self._scope(self.edit_view_class, kwargs))
+
+    def get_delete_view_kwargs(self, **kwargs):
+        return super().get_delete_view_kwargs(**self._scope(self.delete_view_class, kwargs))
+
+    def get_history_view_kwargs(self, **kwargs):
+        return super().get_history_view_kwargs(**self._scope(self.history_view_class, kwargs))
+
+    def get_usage_view_kwargs(self, **kwargs):
+        return super().get_usage_view_kwargs(**self._scope(self.usage_view_class, kwargs))
 
 
 def _my_associations(request):
@@ -117,7 +177,7 @@ class IntakeBatchFilterSet(WagtailFilterSet):
         fields = ["donor", "association"]
 
 
-class DeviceIndexView(ScopedListMixin, generic.IndexView):
+class DeviceIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("association", "batch__donor")
 
@@ -214,30 +274,14 @@ class BatchLinksColumn(Column):
         return context
 
 
-class IntakeBatchIndexView(ScopedListMixin, generic.IndexView):
+class IntakeBatchIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return (
             super().get_base_queryset().select_related("donor", "association").annotate(device_count=Count("devices"))
         )
 
 
-class IntakeBatchEditView(ScopedObjectMixin, MemberChoiceFormMixin, generic.EditView):
-    pass
-
-
-class IntakeBatchDeleteView(ScopedObjectMixin, generic.DeleteView):
-    pass
-
-
-class IntakeBatchHistoryView(ScopedObjectMixin, HistoryView):
-    pass
-
-
-class IntakeBatchUsageView(ScopedObjectMixin, UsageView):
-    pass
-
-
-class IntakeBatchCreateView(MemberChoiceFormMixin, generic.CreateView):
+class IntakeBatchCreateView(ScopedCreateView):
     def get_success_url(self):
         # A new batch is followed by its inventory: straight to the import page.
         if self.request.user.has_perm(OPERATE_PERMISSION):
@@ -245,7 +289,7 @@ class IntakeBatchCreateView(MemberChoiceFormMixin, generic.CreateView):
         return super().get_success_url()
 
 
-class IntakeBatchViewSet(RegistryViewSet):
+class IntakeBatchViewSet(MemberScopedViewSet):
     model = IntakeBatch
     name = "workshop_batches"
     url_prefix = "atelier/lots"
@@ -253,10 +297,6 @@ class IntakeBatchViewSet(RegistryViewSet):
     menu_label = _("Intake batches")
     index_view_class = IntakeBatchIndexView
     add_view_class = IntakeBatchCreateView
-    edit_view_class = IntakeBatchEditView
-    delete_view_class = IntakeBatchDeleteView
-    history_view_class = IntakeBatchHistoryView
-    usage_view_class = IntakeBatchUsageView
     list_display = [
         "__str__",
         "donor",
@@ -334,28 +374,6 @@ class DonorViewSet(RegistryViewSet):
     )
 
 
-class AssociationEditView(ScopedObjectMixin, generic.EditView):
-    """A member administrator edits their own association (hours, contact…); the coordinator any."""
-
-    role = Membership.Role.MEMBER_ADMIN
-    through = "pk"
-
-
-class AssociationDeleteView(ScopedObjectMixin, generic.DeleteView):
-    role = Membership.Role.MEMBER_ADMIN
-    through = "pk"
-
-
-class AssociationHistoryView(ScopedObjectMixin, HistoryView):
-    role = Membership.Role.MEMBER_ADMIN
-    through = "pk"
-
-
-class AssociationUsageView(ScopedObjectMixin, UsageView):
-    role = Membership.Role.MEMBER_ADMIN
-    through = "pk"
-
-
 class AssociationCreateView(generic.CreateView):
     """Only the network coordinator creates a member association."""
 
@@ -365,7 +383,7 @@ class AssociationCreateView(generic.CreateView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class AssociationViewSet(RegistryViewSet):
+class AssociationViewSet(MemberScopedViewSet):
     """The member associations: one form for the network coordinator creates a member and all it needs
     (the shop's pickup place and the member page's draft follow, see `devices.signals.member_created`)."""
 
@@ -374,11 +392,12 @@ class AssociationViewSet(RegistryViewSet):
     url_prefix = "atelier/associations"
     icon = "site"
     menu_label = _("Member associations")
+    # Every member is listed (names and towns are public); a member administrator edits their own, and
+    # only a coordinator creates one.
+    scope_role = Membership.Role.MEMBER_ADMIN
+    scope_through = "pk"
+    index_view_class = generic.IndexView
     add_view_class = AssociationCreateView
-    edit_view_class = AssociationEditView
-    delete_view_class = AssociationDeleteView
-    history_view_class = AssociationHistoryView
-    usage_view_class = AssociationUsageView
     list_display = ["name", "short_name", "city", "department", BooleanColumn("offers_rental", label=_("Rental"))]
     list_filter = ["department", "offers_sale", "offers_rental"]
     search_fields = ["name", "short_name", "city"]
@@ -414,34 +433,12 @@ class AssociationViewSet(RegistryViewSet):
     ]
 
 
-class MembershipIndexView(ScopedListMixin, generic.IndexView):
-    role = Membership.Role.MEMBER_ADMIN
-
+class MembershipIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user", "association")
 
 
-class MembershipCreateView(MemberChoiceFormMixin, generic.CreateView):
-    role = Membership.Role.MEMBER_ADMIN
-
-
-class MembershipEditView(ScopedObjectMixin, MemberChoiceFormMixin, generic.EditView):
-    role = Membership.Role.MEMBER_ADMIN
-
-
-class MembershipDeleteView(ScopedObjectMixin, generic.DeleteView):
-    role = Membership.Role.MEMBER_ADMIN
-
-
-class MembershipHistoryView(ScopedObjectMixin, HistoryView):
-    role = Membership.Role.MEMBER_ADMIN
-
-
-class MembershipUsageView(ScopedObjectMixin, UsageView):
-    role = Membership.Role.MEMBER_ADMIN
-
-
-class MembershipViewSet(RegistryViewSet):
+class MembershipViewSet(MemberScopedViewSet):
     """A member administrator gives their association's staff their roles; a coordinator, anyone's."""
 
     model = Membership
@@ -449,12 +446,8 @@ class MembershipViewSet(RegistryViewSet):
     url_prefix = "atelier/equipes"
     icon = "user"
     menu_label = _("Staff and roles")
+    scope_role = Membership.Role.MEMBER_ADMIN
     index_view_class = MembershipIndexView
-    add_view_class = MembershipCreateView
-    edit_view_class = MembershipEditView
-    delete_view_class = MembershipDeleteView
-    history_view_class = MembershipHistoryView
-    usage_view_class = MembershipUsageView
     list_display = ["user", "association", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "association__name"]
