@@ -97,6 +97,15 @@ def batch_report_pdf(report, *, source_text: str) -> bytes:
         Paragraph(_("Devices by status"), styles["Heading2"]),
         pdf.table([[_("Status"), _("Devices")]] + [[str(label), n] for _s, label, n in report.by_status], [110, 30]),
     ]
+    if report.by_member:
+        story += [
+            pdf.space(5),
+            Paragraph(_("Members who refurbished the devices"), styles["Heading2"]),
+            pdf.table(
+                [[_("Member"), _("Devices"), _("Reused")]] + [[name, n, reused] for name, n, reused in report.by_member],
+                [90, 25, 25],
+            ),
+        ]
     if report.by_category:
         story += [
             pdf.space(5),

@@ -23,6 +23,8 @@ class BatchReport:
     by_category: list[tuple[str, int]] = field(default_factory=list)  # beneficiary category label, count
     by_department: list[tuple[str, int]] = field(default_factory=list)
     by_device_category: list[tuple[str, int]] = field(default_factory=list)
+    # The members that refurbished the batch's devices (the holder, after any transfer): name, devices, reused.
+    by_member: list[tuple[str, int, int]] = field(default_factory=list)
     environment: dict = field(default_factory=dict)
 
     @property
@@ -32,7 +34,7 @@ class BatchReport:
 
 
 def batch_report(batch: IntakeBatch) -> BatchReport:
-    """Counts of a batch, from the devices' current state: four aggregate queries whatever its size."""
+    """Counts of a batch, from the devices' current state: five aggregate queries whatever its size."""
     devices = Device.objects.filter(batch=batch)
     report = BatchReport(batch=batch)
     status_counts = dict(devices.values_list("status").annotate(n=Count("pk")).order_by())
@@ -53,7 +55,30 @@ def batch_report(batch: IntakeBatch) -> BatchReport:
     device_labels = dict(Device.Category.choices)
     report.by_device_category = [(device_labels[c], n) for c, n in sorted(reused_by_kind.items())]
     report.environment = environment.avoided(reused_by_kind)
+    report.by_member = list(
+        devices.values_list("association__name")
+        .annotate(n=Count("pk"), reused=Count("pk", filter=Q(status__in=Device.REUSED)))
+        .order_by("-n", "association__name")
+    )
     return report
+
+
+def donor_batches_with_members(donor: Donor) -> list[IntakeBatch]:
+    """A donor's batches (as `donor_batches`), each with `members`: the names of the members holding its
+    devices, who refurbished them (two queries)."""
+    members: dict[int, list[str]] = {}
+    rows = (
+        Device.objects.filter(batch__donor=donor)
+        .values_list("batch_id", "association__name")
+        .distinct()
+        .order_by("batch_id", "association__name")
+    )
+    for batch_id, name in rows:
+        members.setdefault(batch_id, []).append(name)
+    batches = list(donor_batches(donor))
+    for batch in batches:
+        batch.members = members.get(batch.pk, [])
+    return batches
 
 
 def donor_batches(donor: Donor):
@@ -71,7 +96,7 @@ def donor_devices(batch: IntakeBatch):
     last_erasure = DeviceEvent.objects.filter(
         device=OuterRef("pk"), kind=DeviceEvent.Kind.ERASED, data__result="success"
     ).order_by("-pk")
-    return batch.devices.order_by("asset_tag").annotate(
+    return batch.devices.select_related("association").order_by("asset_tag").annotate(
         erasure_pk=Subquery(last_erasure.values("pk")[:1]),
         erased_at=Subquery(last_erasure.values("occurred_at")[:1]),
         erasure_method=Subquery(last_erasure.annotate(method=KT("data__method")).values("method")[:1]),

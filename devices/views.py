@@ -72,7 +72,7 @@ def donor_home(request):
         request,
         "devices/donor_home.html",
         {
-            "donors": [(donor, list(selectors.donor_batches(donor))) for donor in donors],
+            "donors": [(donor, selectors.donor_batches_with_members(donor)) for donor in donors],
         },
     )
 
@@ -114,6 +114,7 @@ def donor_batch_csv(request, pk):
             _("Brand"),
             _("Model"),
             _("Status"),
+            _("Refurbished by"),
             _("Beneficiary category"),
             _("Département"),
             _("Erased on"),
@@ -131,6 +132,7 @@ def donor_batch_csv(request, pk):
             d.brand,
             d.model,
             statuses[d.status],
+            d.association.name,
             beneficiaries.get(d.outcome_category, ""),
             d.outcome_department,
             timezone.localtime(d.erased_at).date().isoformat() if d.erased_at else "",

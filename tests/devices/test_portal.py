@@ -167,25 +167,55 @@ def test_csv_lists_every_device_with_its_status_outcome_and_erasure(client, owne
     assert response["Content-Disposition"] == f'attachment; filename="lot-{batch.pk}-appareils.csv"'
     assert response.content.startswith("\ufeff".encode())
     header, *rows = _csv_rows(response)
-    assert len(header) == 10 and len(rows) == 7
+    assert len(header) == 11 and len(rows) == 7
     by_tag = {row[0]: row for row in rows}
     assert [row[0] for row in rows] == sorted(by_tag)
     sold = by_tag[spread["sold_ccas"].asset_tag]
-    assert sold[1:8] == [
+    assert sold[1:9] == [
         spread["sold_ccas"].serial,
         str(Device.Category.DESKTOP.label),
         "HP",
         "",
         str(S.SOLD.label),
+        "Déclic",
         str(BeneficiaryCategory.CCAS.label),
         "29",
     ]
-    assert sold[8] == timezone.localdate().isoformat() and sold[9] == "NIST SP 800-88 Purge"
+    assert sold[9] == timezone.localdate().isoformat() and sold[10] == "NIST SP 800-88 Purge"
     erased = by_tag[spread["erased"].asset_tag]
-    assert erased[5:] == [str(S.IN_WORKSHOP.label), "", "", timezone.localdate().isoformat(), "NIST SP 800-88 Purge"]
+    assert erased[5:] == [
+        str(S.IN_WORKSHOP.label),
+        "Déclic",
+        "",
+        "",
+        timezone.localdate().isoformat(),
+        "NIST SP 800-88 Purge",
+    ]
     recycled = by_tag[spread["recycled"].asset_tag]
-    assert recycled[5:] == [str(S.RECYCLED.label), "", "", "", ""]  # recycled without erasure
+    assert recycled[5:] == [str(S.RECYCLED.label), "Déclic", "", "", "", ""]  # recycled without erasure
     assert "ORDER-555" not in response.content.decode("utf-8-sig")
+
+
+def test_the_report_names_the_members_that_refurbished_the_devices(
+    client, owner, batch, spread, other_association, technician
+):
+    """A device sent by the collecting member to another one and sold there: the portal, the CSV and the PDF
+    say which members refurbished the batch, with the devices each gave a second life."""
+    moved = spread["listed"]
+    services.device_unlist(device=moved, actor=technician)
+    services.device_transfer_send(device=moved, actor=technician, to_association=other_association)
+    services.device_transfer_receive(device=moved, actor=technician)
+    services.device_list_for_sale(device=moved, actor=technician)
+    services.device_sell(device=moved, actor=technician, beneficiary_category=BeneficiaryCategory.INDIVIDUAL, territory="29")
+    assert selectors.batch_report(batch).by_member == [("Déclic", 6, 4), ("Atelier du Léon", 1, 1)]
+    client.force_login(owner)
+    home = client.get("/donateurs/").content.decode()
+    assert "<td>Atelier du Léon, Déclic</td>" in home
+    page = client.get(f"/donateurs/lots/{batch.pk}/").content.decode()
+    assert "<tr><td>Atelier du Léon</td><td class=\"num\">1</td><td class=\"num\">1</td></tr>" in page
+    rows = {row[0]: row for row in _csv_rows(client.get(f"/donateurs/lots/{batch.pk}/appareils.csv"))}
+    assert rows[moved.asset_tag][6] == "Atelier du Léon"
+    assert "Atelier du L".encode() in _pdf_text(client.get(f"/donateurs/lots/{batch.pk}/rapport.pdf").content)
 
 
 def test_pdf_report_is_a_pdf_with_the_figures(client, owner, batch, spread):
@@ -243,7 +273,7 @@ def test_csv_cells_are_never_read_as_formulas(client, owner, batch, make_device,
     assert by_tag[devices[1].asset_tag][1:5:3] == ["'\tSN-TAB", "'\r=1+1"]
     plain = by_tag[devices[2].asset_tag]
     assert plain[1:5] == ["SN-1-2", str(Device.Category.LAPTOP.label), "HP", "EliteBook 840 G5 - 14"]
-    assert plain[9] == "'" + FORMULAS[3]
+    assert plain[10] == "'" + FORMULAS[3]
     cells = [cell for row in rows for cell in row]
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
 

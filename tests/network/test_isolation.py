@@ -154,6 +154,20 @@ def test_a_technician_gets_404_for_every_object_of_another_member(client, networ
     assert {"workshop_batches:edit", "workshop_batches:import", "workshop_batches:labels"} <= set(checked)
 
 
+def test_the_workshop_group_without_a_membership_reaches_no_members_object(client, network):
+    """The permissions of the former "Workshop" group open the back office, never a member's objects: those
+    come with a membership."""
+    client.force_login(_staff("ancien-groupe@ogo.example"))
+    for member in ("a", "b"):
+        for route, name, arguments in back_office_urls():
+            if not arguments or name.split(":")[0] in NETWORK_WIDE:
+                continue
+            url = _url(route, name, arguments, network[member])
+            assert _answer(client, url) in (403, 404), f"{name} {url}"
+    content = client.get(reverse("workshop_devices:index")).content.decode()
+    assert network["a"]["device"].asset_tag not in content and network["b"]["device"].asset_tag not in content
+
+
 def test_a_technician_reaches_the_objects_of_their_own_member(client, network):
     client.force_login(network["a"]["technician"])
     for route, name, arguments in back_office_urls():
