@@ -102,7 +102,8 @@ def batch_report_pdf(report, *, source_text: str) -> bytes:
             pdf.space(5),
             Paragraph(_("Members who refurbished the devices"), styles["Heading2"]),
             pdf.table(
-                [[_("Member"), _("Devices"), _("Reused")]] + [[name, n, reused] for name, n, reused in report.by_member],
+                [[_("Member"), _("Devices"), _("Reused")]]
+                + [[name, n, reused] for name, n, reused in report.by_member],
                 [90, 25, 25],
             ),
         ]

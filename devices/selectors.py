@@ -96,11 +96,15 @@ def donor_devices(batch: IntakeBatch):
     last_erasure = DeviceEvent.objects.filter(
         device=OuterRef("pk"), kind=DeviceEvent.Kind.ERASED, data__result="success"
     ).order_by("-pk")
-    return batch.devices.select_related("association").order_by("asset_tag").annotate(
-        erasure_pk=Subquery(last_erasure.values("pk")[:1]),
-        erased_at=Subquery(last_erasure.values("occurred_at")[:1]),
-        erasure_method=Subquery(last_erasure.annotate(method=KT("data__method")).values("method")[:1]),
-        erasure_certificate=Subquery(last_erasure.values("evidence")[:1]),
+    return (
+        batch.devices.select_related("association")
+        .order_by("asset_tag")
+        .annotate(
+            erasure_pk=Subquery(last_erasure.values("pk")[:1]),
+            erased_at=Subquery(last_erasure.values("occurred_at")[:1]),
+            erasure_method=Subquery(last_erasure.annotate(method=KT("data__method")).values("method")[:1]),
+            erasure_certificate=Subquery(last_erasure.values("evidence")[:1]),
+        )
     )
 
 

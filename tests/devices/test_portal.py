@@ -206,16 +206,18 @@ def test_the_report_names_the_members_that_refurbished_the_devices(
     services.device_transfer_send(device=moved, actor=technician, to_association=other_association)
     services.device_transfer_receive(device=moved, actor=technician)
     services.device_list_for_sale(device=moved, actor=technician)
-    services.device_sell(device=moved, actor=technician, beneficiary_category=BeneficiaryCategory.INDIVIDUAL, territory="29")
+    services.device_sell(
+        device=moved, actor=technician, beneficiary_category=BeneficiaryCategory.INDIVIDUAL, territory="29"
+    )
     assert selectors.batch_report(batch).by_member == [("Déclic", 6, 4), ("Atelier du Léon", 1, 1)]
     client.force_login(owner)
     home = client.get("/donateurs/").content.decode()
     assert "<td>Atelier du Léon, Déclic</td>" in home
     page = client.get(f"/donateurs/lots/{batch.pk}/").content.decode()
-    assert "<tr><td>Atelier du Léon</td><td class=\"num\">1</td><td class=\"num\">1</td></tr>" in page
+    assert '<tr><td>Atelier du Léon</td><td class="num">1</td><td class="num">1</td></tr>' in page
     rows = {row[0]: row for row in _csv_rows(client.get(f"/donateurs/lots/{batch.pk}/appareils.csv"))}
     assert rows[moved.asset_tag][6] == "Atelier du Léon"
-    assert "Atelier du L".encode() in _pdf_text(client.get(f"/donateurs/lots/{batch.pk}/rapport.pdf").content)
+    assert b"Atelier du L" in _pdf_text(client.get(f"/donateurs/lots/{batch.pk}/rapport.pdf").content)
 
 
 def test_pdf_report_is_a_pdf_with_the_figures(client, owner, batch, spread):
