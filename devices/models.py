@@ -174,6 +174,18 @@ class Association(models.Model):
     def address_lines(self) -> list[str]:
         return [part for part in (self.street, f"{self.postcode} {self.city}".strip()) if part]
 
+    def legal_identity(self) -> str:
+        """The member as a legal entity, for agreements and documents: name, legal form, numbers, address."""
+        parts = [self.name, self.get_legal_form_display()]
+        if self.siret:
+            parts.append(_("SIRET %(siret)s") % {"siret": self.siret})
+        if self.rna:
+            parts.append(_("RNA %(rna)s") % {"rna": self.rna})
+        address = ", ".join(self.address_lines())
+        if address:
+            parts.append(address)
+        return ", ".join(str(part) for part in parts)
+
 
 class Membership(models.Model):
     """A person's role at a member association. The role gives the permissions of its back office

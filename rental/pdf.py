@@ -54,8 +54,8 @@ def agreement_pdf(agreement) -> bytes:
         pdf.space(5),
         pdf.text(_("Between"), heading),
         pdf.text(
-            _("The lender: %(name)s, member association of the OGO network, on behalf of the network.")
-            % {"name": application.pickup_association.name},
+            _("The lender: %(identity)s, member association of the OGO network, on behalf of the network.")
+            % {"identity": application.pickup_association.legal_identity()},
             normal,
         ),
         pdf.text(

@@ -4,7 +4,10 @@ Test modules never import one another: what two of them share is here, in `tests
 fixture.
 """
 
+import base64
+import re
 import time
+import zlib
 
 
 def wait_until(condition, *, what: str, timeout: float = 10.0, interval: float = 0.1):
@@ -21,3 +24,17 @@ def wait_until(condition, *, what: str, timeout: float = 10.0, interval: float =
         if time.monotonic() >= deadline:
             raise AssertionError(f"still waiting after {timeout:g} s for {what}")
         time.sleep(interval)
+
+
+def pdf_text(content: bytes) -> bytes:
+    """The PDF with its compressed streams (ReportLab: ASCII85 then Flate) decoded, to look for text in it."""
+    chunks = [content]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", content, re.S):
+        data = match.group(1).strip()
+        for decode in (lambda d: zlib.decompress(base64.a85decode(d, adobe=True)), zlib.decompress):
+            try:
+                chunks.append(decode(data))
+                break
+            except (ValueError, zlib.error):
+                continue
+    return b"\n".join(chunks)

@@ -1,9 +1,5 @@
 """The workshop back office in the Wagtail admin: imports, quick entry, steps, erasure runs, labels, access."""
 
-import base64
-import re
-import zlib
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -17,6 +13,7 @@ from django.utils.translation import gettext as _
 from devices import forms, services
 from devices.forms import CATEGORY_TEST_FUNCTIONS
 from devices.models import Association, Device, DeviceEvent, Donor, IntakeBatch, Membership
+from tests.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,20 +33,6 @@ def csv_upload(text: str, name="inventaire.csv"):
 
 def pdf_upload(name="certificat.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def pdf_text(content: bytes) -> bytes:
-    """The PDF with its compressed streams (ReportLab: ASCII85 then Flate) decoded."""
-    chunks = [content]
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", content, re.S):
-        data = match.group(1).strip()
-        for decode in (lambda d: zlib.decompress(base64.a85decode(d, adobe=True)), zlib.decompress):
-            try:
-                chunks.append(decode(data))
-                break
-            except (ValueError, zlib.error):
-                continue
-    return b"\n".join(chunks)
 
 
 @pytest.fixture

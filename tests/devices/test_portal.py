@@ -1,11 +1,8 @@
 """The donor portal: who sees what, what the batch page, the CSV, the PDF and the certificates hold, and
 query counts that do not grow with the batch."""
 
-import base64
 import csv
 import io
-import re
-import zlib
 from urllib.parse import quote
 
 import pytest
@@ -20,6 +17,7 @@ from devices import selectors, services
 from devices.models import BeneficiaryCategory, Device, DeviceEvent, Donor, IntakeBatch
 from devices.tags import ALPHABET
 from tests.devices.conftest import bring_to
+from tests.helpers import pdf_text
 
 S = Device.Status
 K = DeviceEvent.Kind
@@ -89,20 +87,6 @@ def _urls(batch, device):
 
 def _csv_rows(response):
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-
-
-def _pdf_text(content: bytes) -> bytes:
-    """The PDF with its compressed streams (ReportLab: ASCII85 then Flate) decoded."""
-    chunks = [content]
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", content, re.S):
-        data = match.group(1).strip()
-        for decode in (lambda d: zlib.decompress(base64.a85decode(d, adobe=True)), zlib.decompress):
-            try:
-                chunks.append(decode(data))
-                break
-            except (ValueError, zlib.error):
-                continue
-    return b"\n".join(chunks)
 
 
 def _cell_row(label, count):
@@ -217,7 +201,7 @@ def test_the_report_names_the_members_that_refurbished_the_devices(
     assert '<tr><td>Atelier du Léon</td><td class="num">1</td><td class="num">1</td></tr>' in page
     rows = {row[0]: row for row in _csv_rows(client.get(f"/donateurs/lots/{batch.pk}/appareils.csv"))}
     assert rows[moved.asset_tag][6] == "Atelier du Léon"
-    assert b"Atelier du L" in _pdf_text(client.get(f"/donateurs/lots/{batch.pk}/rapport.pdf").content)
+    assert b"Atelier du L" in pdf_text(client.get(f"/donateurs/lots/{batch.pk}/rapport.pdf").content)
 
 
 def test_pdf_report_is_a_pdf_with_the_figures(client, owner, batch, spread):
@@ -227,7 +211,7 @@ def test_pdf_report_is_a_pdf_with_the_figures(client, owner, batch, spread):
     assert response.content.startswith(b"%PDF")
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;") and "rapport-region-bretagne-" in disposition
-    text = _pdf_text(response.content)
+    text = pdf_text(response.content)
     assert b"Bretagne" in text and b"CONV-2022-01" in text and b"80,0 %" in text
     assert b"ORDER-555" not in text
 
@@ -250,7 +234,7 @@ def test_pdf_report_treats_names_as_text(client, owner, donor, association, dono
     client.force_login(owner)
     response = client.get(f"/donateurs/lots/{batch.pk}/rapport.pdf")
     assert response.status_code == 200
-    text = _pdf_text(response.content).replace(b") Tj (", b"")  # ReportLab puts "<" in a text run of its own
+    text = pdf_text(response.content).replace(b") Tj (", b"")  # ReportLab puts "<" in a text run of its own
     for shown in (donor_name.split()[-1], reference):  # the ASCII end of each (accents are octal escapes)
         assert shown.encode() in text  # shown as written, not read as markup
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rental.models import Agreement, Application
 from tests.factories import UserFactory
+from tests.helpers import pdf_text
 from tests.rental.conftest import PDF_BYTES, PNG_BYTES, S
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +203,18 @@ def test_sign_online_then_download_the_signed_agreement(client, application_in, 
         assert b"".join(signed.streaming_content).startswith(b"%PDF-")
     client.force_login(UserFactory())
     assert client.get(f"/location/mes-demandes/{application.pk}/contrat.pdf").status_code == 404
+
+
+def test_the_agreement_names_the_lending_member_as_a_legal_entity(client, application_in):
+    application = application_in(S.APPROVED)
+    member = application.pickup_association
+    member.legal_form, member.siret, member.rna = "association", "35600000000048", "W353001234"
+    member.street, member.postcode, member.city = "3 rue des Douves", "35600", "Redon"
+    member.save()
+    client.force_login(application.applicant)
+    text = pdf_text(client.get(f"/location/mes-demandes/{application.pk}/contrat.pdf").content)
+    for fragment in (b"SIRET 35600000000048", b"RNA W353001234", b"Douves", b"loi 1901"):
+        assert fragment in text, fragment
 
 
 def test_without_stripe_only_the_counter_is_offered(client, application_in, settings):
