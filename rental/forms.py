@@ -152,7 +152,10 @@ class PaymentForm(forms.Form):
         required=False,
         max_length=42,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        help_text=_("By giving your IBAN you authorise the monthly direct debit of the amount above (SEPA mandate)."),
+    )
+    mandate_accepted = forms.BooleanField(
+        label=_("I accept the SEPA Direct Debit mandate below (for direct debit)."),
+        required=False,
     )
 
     def __init__(self, *args, stripe_enabled: bool, **kwargs):
@@ -163,6 +166,7 @@ class PaymentForm(forms.Form):
             ]
             self.fields["method"].initial = Application.PaymentMethod.COUNTER  # the only way: nothing to choose
             del self.fields["iban"]
+            del self.fields["mandate_accepted"]
 
     def clean(self):
         data = super().clean()
@@ -171,6 +175,10 @@ class PaymentForm(forms.Form):
             if not (14 <= len(iban) <= 34 and iban[:2].isalpha() and iban[2:].isalnum()):
                 self.add_error("iban", _("Give a valid IBAN (FR76 …)."))
             data["iban"] = iban
+            if not data.get("mandate_accepted"):
+                self.add_error(
+                    "mandate_accepted", _("To pay by direct debit, accept the mandate; or choose another way to pay.")
+                )
         return data
 
 
@@ -182,7 +190,7 @@ class SignForm(PaymentForm):
     )
     accepted = forms.BooleanField(label=_("I have read the loan agreement and I accept it."))
 
-    field_order = ["typed_name", "accepted", "method", "iban", "card_token"]
+    field_order = ["typed_name", "accepted", "method", "iban", "mandate_accepted", "card_token"]
 
 
 # --- Back office ---------------------------------------------------------------------------------

@@ -146,6 +146,11 @@ class Application(models.Model):
     payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices, blank=True)
     stripe_customer_id = models.CharField(_("Stripe customer"), max_length=255, blank=True)
     stripe_subscription_id = models.CharField(_("Stripe subscription"), max_length=255, blank=True, db_index=True)
+    # Direct debit: the SEPA mandate the trainee accepted online before the first debit (Stripe keeps the
+    # acceptance's IP address and browser; its reference is on the trainee's bank statements).
+    sepa_mandate_id = models.CharField(_("Stripe mandate"), max_length=255, blank=True)
+    sepa_mandate_reference = models.CharField(_("SEPA mandate reference"), max_length=64, blank=True)
+    sepa_mandate_accepted_at = models.DateTimeField(_("SEPA mandate accepted on"), null=True, blank=True)
     subscription_cancelled_at = models.DateTimeField(_("subscription cancelled on"), null=True, blank=True)
     # Dates
     submitted_at = models.DateTimeField(_("submitted on"), auto_now_add=True)

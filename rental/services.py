@@ -647,9 +647,18 @@ def agreement_sign(
 
 @transaction.atomic
 def payment_method_set(
-    *, application: Application, method: str, customer_id: str = "", subscription_id: str = "", actor=None
+    *,
+    application: Application,
+    method: str,
+    customer_id: str = "",
+    subscription_id: str = "",
+    mandate_id: str = "",
+    mandate_reference: str = "",
+    mandate_accepted_at=None,
+    actor=None,
 ) -> Application:
-    """Record how the trainee pays: at the counter, or the Stripe subscription just created."""
+    """Record how the trainee pays: at the counter, or the Stripe subscription just created (for direct
+    debit, with the SEPA mandate it debits under)."""
     if method not in Application.PaymentMethod.values:
         raise ValidationError({"method": _("Choose a payment method from the list.")})
     application = _locked(application)
@@ -679,7 +688,20 @@ def payment_method_set(
         application.stripe_customer_id = customer_id
         application.stripe_subscription_id = subscription_id
         application.subscription_cancelled_at = None
-    _save(application, "payment_method", "stripe_customer_id", "stripe_subscription_id", "subscription_cancelled_at")
+    if mandate_id:
+        application.sepa_mandate_id = mandate_id
+        application.sepa_mandate_reference = mandate_reference
+        application.sepa_mandate_accepted_at = mandate_accepted_at
+    _save(
+        application,
+        "payment_method",
+        "stripe_customer_id",
+        "stripe_subscription_id",
+        "subscription_cancelled_at",
+        "sepa_mandate_id",
+        "sepa_mandate_reference",
+        "sepa_mandate_accepted_at",
+    )
     _event(
         application,
         actor=actor or application.applicant,

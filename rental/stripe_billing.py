@@ -12,6 +12,7 @@ its transaction commits) and is never imported by it.
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 import stripe
 from celery import shared_task
@@ -35,11 +36,25 @@ class SubscriptionFailed(Exception):
 
 
 @dataclass(frozen=True)
+class MandateAcceptance:
+    """The trainee's online acceptance of the SEPA Direct Debit mandate, which Stripe requires before the
+    first off-session debit: when, from which IP address, with which browser."""
+
+    ip_address: str
+    user_agent: str
+    accepted_at: datetime
+
+
+@dataclass(frozen=True)
 class Subscription:
-    """A running monthly subscription, for `rental.services.payment_method_set` to record."""
+    """A running monthly subscription, for `rental.services.payment_method_set` to record; for direct
+    debit, the mandate it debits under (its Stripe id and the SEPA reference the trainee is told)."""
 
     customer_id: str
     subscription_id: str
+    mandate_id: str = ""
+    mandate_reference: str = ""
+    mandate_accepted_at: datetime | None = None
 
 
 def _outside_transaction() -> None:
@@ -78,13 +93,66 @@ def plan_ensure(amount) -> str:
     return row.plan_id
 
 
+def _sepa_customer(client, application, *, iban: str, mandate: MandateAcceptance, metadata: dict, attempt: str):
+    """The customer whose IBAN is set up for off-session debits under a mandate the trainee accepted online
+    (a SetupIntent confirmed with the acceptance): (customer, mandate id, mandate reference)."""
+    customer = client.v1.customers.create(
+        params={"email": application.email, "name": application.full_name, "metadata": metadata},
+        options={"idempotency_key": f"{attempt}-customer"},
+    )
+    intent = client.v1.setup_intents.create(
+        params={
+            "customer": customer["id"],
+            "payment_method_types": ["sepa_debit"],
+            "usage": "off_session",
+            "metadata": metadata,
+        },
+        options={"idempotency_key": f"{attempt}-setup"},
+    )
+    intent = client.v1.setup_intents.confirm(
+        intent["id"],
+        params={
+            "payment_method_data": {
+                "type": "sepa_debit",
+                "sepa_debit": {"iban": iban},
+                "billing_details": {"name": application.full_name, "email": application.email},
+            },
+            "mandate_data": {
+                "customer_acceptance": {
+                    "type": "online",
+                    "accepted_at": int(mandate.accepted_at.timestamp()),
+                    "online": {"ip_address": mandate.ip_address, "user_agent": mandate.user_agent[:500]},
+                }
+            },
+        },
+        options={"idempotency_key": f"{attempt}-setup-confirm"},
+    )
+    intent = intent.to_dict()
+    if intent["status"] not in ("succeeded", "processing") or not intent.get("mandate"):
+        raise SubscriptionFailed(_("The bank account could not be set up for direct debit: check the IBAN."))
+    mandate_object = client.v1.mandates.retrieve(intent["mandate"]).to_dict()
+    reference = ((mandate_object.get("payment_method_details") or {}).get("sepa_debit") or {}).get("reference", "")
+    client.v1.customers.update(
+        customer["id"],
+        params={"invoice_settings": {"default_payment_method": intent["payment_method"]}},
+        options={"idempotency_key": f"{attempt}-default-method"},
+    )
+    return customer, mandate_object["id"], reference
+
+
 def subscription_start(
-    application: Application, *, method: str, card_token: str = "", iban: str = ""
+    application: Application,
+    *,
+    method: str,
+    card_token: str = "",
+    iban: str = "",
+    mandate: MandateAcceptance | None = None,
 ) -> Subscription | None:
     """Create the trainee's Stripe customer and monthly subscription; the first month is charged now.
 
-    `card_token`: Stripe.js's token of the card (the card number never reaches us); `iban`: for SEPA Direct
-    Debit. On refusal nothing is kept in Stripe and `SubscriptionFailed` says why. None: the loan already
+    `card_token`: Stripe.js's token of the card (the card number never reaches us); `iban` and `mandate`
+    (the trainee's online acceptance): for SEPA Direct Debit, set up under that mandate before the first
+    debit. On refusal nothing is kept in Stripe and `SubscriptionFailed` says why. None: the loan already
     has a running subscription. The caller records the new one with `rental.services.payment_method_set`.
     """
     _outside_transaction()
@@ -118,23 +186,15 @@ def subscription_start(
                 options={"idempotency_key": f"{attempt}-customer"},
             )
         elif method == Application.PaymentMethod.SEPA:
-            method_obj = client.v1.payment_methods.create(
-                params={
-                    "type": "sepa_debit",
-                    "sepa_debit": {"iban": iban.replace(" ", "").upper()},
-                    "billing_details": {"name": application.full_name, "email": application.email},
-                },
-                options={"idempotency_key": f"{attempt}-method"},
-            )
-            customer = client.v1.customers.create(
-                params={
-                    "email": application.email,
-                    "name": application.full_name,
-                    "payment_method": method_obj["id"],
-                    "invoice_settings": {"default_payment_method": method_obj["id"]},
-                    "metadata": metadata,
-                },
-                options={"idempotency_key": f"{attempt}-customer"},
+            if mandate is None:
+                raise SubscriptionFailed(_("Accept the direct-debit mandate to pay by direct debit."))
+            customer, mandate_id, mandate_reference = _sepa_customer(
+                client,
+                application,
+                iban=iban.replace(" ", "").upper(),
+                mandate=mandate,
+                metadata=metadata,
+                attempt=attempt,
             )
         else:
             raise SubscriptionFailed(_("Choose card or direct debit."))
@@ -157,6 +217,14 @@ def subscription_start(
         _cancel_quietly(client, subscription["id"])
         raise SubscriptionFailed(
             _("The first payment was refused. Nothing has been kept; try another card or account.")
+        )
+    if method == Application.PaymentMethod.SEPA:
+        return Subscription(
+            customer_id=customer["id"],
+            subscription_id=subscription["id"],
+            mandate_id=mandate_id,
+            mandate_reference=mandate_reference,
+            mandate_accepted_at=mandate.accepted_at,
         )
     return Subscription(customer_id=customer["id"], subscription_id=subscription["id"])
 

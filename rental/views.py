@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -326,6 +327,17 @@ def transfer_answer(request, pk):
     return redirect("rental:my_application", pk=application.pk)
 
 
+def _mandate_acceptance(request, form) -> stripe_billing.MandateAcceptance | None:
+    """The SEPA mandate the trainee accepted by ticking its box in this request (None otherwise)."""
+    if not form.cleaned_data.get("mandate_accepted"):
+        return None
+    return stripe_billing.MandateAcceptance(
+        ip_address=client_ip(request) or "",
+        user_agent=request.headers.get("User-Agent", "") or "unknown",
+        accepted_at=timezone.now(),
+    )
+
+
 def _start_payment(request, application, form) -> bool:
     """Set up the chosen payment (outside any transaction); False when Stripe refused (the form says why)."""
     method = form.cleaned_data["method"]
@@ -342,6 +354,7 @@ def _start_payment(request, application, form) -> bool:
             method=method,
             card_token=form.cleaned_data.get("card_token", ""),
             iban=form.cleaned_data.get("iban", ""),
+            mandate=_mandate_acceptance(request, form),
         )
     except stripe_billing.SubscriptionFailed as exc:
         form.add_error(None, str(exc))
@@ -353,6 +366,9 @@ def _start_payment(request, application, form) -> bool:
                 method=method,
                 customer_id=subscription.customer_id,
                 subscription_id=subscription.subscription_id,
+                mandate_id=subscription.mandate_id,
+                mandate_reference=subscription.mandate_reference,
+                mandate_accepted_at=subscription.mandate_accepted_at,
             )
         except ValidationError as exc:  # e.g. a counter payment recorded meanwhile: nothing kept in Stripe
             stripe_billing.subscription_discard(subscription.subscription_id)
@@ -364,6 +380,8 @@ def _start_payment(request, application, form) -> bool:
 def _payment_context(application, form):
     return {
         "payment_fields": [form[name] for name in ("method", "iban") if name in form.fields],
+        "mandate_field": form["mandate_accepted"] if "mandate_accepted" in form.fields else None,
+        "creditor": settings.SHOP_SELLER_NAME,
         "stripe_enabled": stripe_api.enabled(),
         "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "stripe_js_url": settings.STRIPE_JS_URL,

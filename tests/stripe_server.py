@@ -1,8 +1,8 @@
 """A real localstripe server on loopback for the tests, Stripe's test cards, and Stripe-style signed webhook
 requests.
 
-localstripe listens on every interface and keeps a pickle in /tmp unless told otherwise: it is started
-here from Python, bound to 127.0.0.1 on a free port, with an empty store.
+The server is `payments.localstripe_server` (localstripe with the SEPA mandates it lacks), bound to
+127.0.0.1 on a free port, with an empty store.
 """
 
 import hashlib
@@ -14,18 +14,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from payments import stripe_api
 from tests.helpers import wait_until
-
-SERVER_CODE = """
-import sys
-from aiohttp import web
-from localstripe import server
-from localstripe.resources import store
-store.clear()
-web.run_app(server.app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
-"""
 
 WEBHOOK_SECRET = "whsec_reemploi_tests"
 
@@ -46,12 +38,12 @@ class LocalStripe:
     def __init__(self):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        # localstripe pickles its store in the working directory's /tmp on writes: run it from a temp dir.
         self.process = subprocess.Popen(
-            [sys.executable, "-c", SERVER_CODE, str(self.port)],
+            [sys.executable, "-m", "payments.localstripe_server", "--port", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            cwd=Path(__file__).resolve().parents[1],
         )
         try:
             wait_until(self._answers, what="localstripe to answer", timeout=20)

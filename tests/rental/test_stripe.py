@@ -25,10 +25,10 @@ def _rental_group(base_data):
     ensure_rental_group()
 
 
-def sign(client, application, **payment):
+def sign(client, application, headers=None, **payment):
     client.force_login(application.applicant)
     data = {"typed_name": application.full_name, "accepted": "on", **payment}
-    return client.post(f"/location/mes-demandes/{application.pk}/signer/", data)
+    return client.post(f"/location/mes-demandes/{application.pk}/signer/", data, **(headers or {}))
 
 
 def invoices_of(subscription_id):
@@ -59,12 +59,60 @@ def test_signing_with_a_card_starts_a_monthly_subscription_on_one_plan(client, s
     )
 
 
-def test_sepa_direct_debit_subscription(client, stripe_live, application_in):
+IBAN = "FR14 2004 1010 0505 0001 3M02 606"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36"
+
+
+def test_sepa_direct_debit_collects_the_mandate_before_the_first_debit(client, stripe_live, application_in):
+    """The trainee accepts the mandate online: Stripe gets the acceptance (IP address, browser) on a
+    SetupIntent before the subscription's first debit; the reference is shown on the application's page."""
     application = application_in(S.APPROVED)
-    response = sign(client, application, method="sepa_debit", iban="FR14 2004 1010 0505 0001 3M02 606")
+    response = sign(
+        client,
+        application,
+        method="sepa_debit",
+        iban=IBAN,
+        mandate_accepted="on",
+        headers={"REMOTE_ADDR": "203.0.113.9", "HTTP_USER_AGENT": BROWSER},
+    )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.payment_method == Application.PaymentMethod.SEPA and application.stripe_subscription_id
+    assert application.sepa_mandate_id.startswith("mandate_") and application.sepa_mandate_accepted_at
+    stripe = stripe_api.client()
+    mandate = stripe.v1.mandates.retrieve(application.sepa_mandate_id).to_dict()
+    assert mandate["status"] == "active" and mandate["type"] == "multi_use"
+    assert mandate["customer_acceptance"]["online"] == {"ip_address": "203.0.113.9", "user_agent": BROWSER}
+    assert mandate["payment_method_details"]["sepa_debit"]["reference"] == application.sepa_mandate_reference
+    customer = stripe.v1.customers.retrieve(application.stripe_customer_id)
+    assert customer["invoice_settings"]["default_payment_method"] == mandate["payment_method"]
+    assert [invoice["status"] for invoice in invoices_of(application.stripe_subscription_id)] == ["paid"]
+    page = client.get(f"/location/mes-demandes/{application.pk}/").content.decode()
+    assert f"Référence {application.sepa_mandate_reference}, accepté en ligne le" in page
+
+
+def test_direct_debit_without_accepting_the_mandate_is_refused_and_nothing_reaches_stripe(
+    client, stripe_live, application_in
+):
+    application = application_in(S.APPROVED)
+    response = sign(client, application, method="sepa_debit", iban=IBAN)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "acceptez le mandat" in content and IBAN in content  # the form keeps what was typed
+    application.refresh_from_db()
+    assert application.status == S.APPROVED and application.sepa_mandate_id == ""
+    assert stripe_api.client().v1.customers.list()["data"] == []
+
+
+def test_stripe_refuses_a_sepa_setup_without_the_online_acceptance(stripe_live):
+    """The local Stripe server holds the rule the platform relies on: no mandate data, no direct debit."""
+    stripe = stripe_api.client()
+    customer = stripe.v1.customers.create(params={"email": "x@exemple.bzh"})
+    intent = stripe.v1.setup_intents.create(params={"customer": customer["id"], "payment_method_types": ["sepa_debit"]})
+    with pytest.raises(stripe_api.stripe.InvalidRequestError):
+        stripe.v1.setup_intents.confirm(
+            intent["id"], params={"payment_method_data": {"type": "sepa_debit", "sepa_debit": {"iban": IBAN}}}
+        )
 
 
 def test_a_refused_card_keeps_the_signature_and_offers_another_way(client, stripe_live, application_in):
