@@ -16,7 +16,7 @@ from shop.models import Checkout
 from shop.order_links import guest_order_remember
 from shop.selectors import basket_signature, delivery_rate, pickup_partners, verified_organisation
 from shop.services import CheckoutRefused
-from shop.services.checkout import CheckoutChoices, checkout_start, invoice_order_place
+from shop.services.checkout import CheckoutChoices, checkout_start, invoice_order_place, pickup_order_place
 from shop.services.payments import card_authorise, card_fulfil
 
 CHECKOUT_SESSION_KEY = "shop:checkout"
@@ -63,12 +63,18 @@ def checkout(request):
             record = checkout_start(basket=basket, user=request.user, choices=choices)
             if record.method == Checkout.Method.CARD:
                 return redirect("shop_checkout_payment")
-            record = invoice_order_place(checkout=record)
+            if record.method == Checkout.Method.AT_PICKUP:
+                record = pickup_order_place(checkout=record)
+            else:
+                record = invoice_order_place(checkout=record)
         except CheckoutRefused as refusal:
             messages.error(request, str(refusal))
             return redirect("basket:summary")
         _remember_guest_order(request, record)
-        messages.success(request, _("Thank you: your order is placed and waits for your payment."))
+        if record.method == Checkout.Method.AT_PICKUP:
+            messages.success(request, _("Thank you: your devices are reserved. You pay when you collect them."))
+        else:
+            messages.success(request, _("Thank you: your order is placed and waits for your payment."))
         return redirect("shop_order_detail", number=record.order_number)
     return render(
         request,

@@ -30,6 +30,8 @@ ORDER_SUBJECTS = {
     "shipped": _("Order %(number)s has been shipped"),
     "withdrawal": _("Withdrawal recorded – order %(number)s"),
     "refunded": _("Refund made – order %(number)s"),
+    "reminder": _("Your reservation ends soon – order %(number)s"),
+    "expired": _("Reservation ended – order %(number)s"),
 }
 QUOTE_SUBJECT = _("Your quote %(number)s")
 QUOTE_TEMPLATE = "shop/email/quote.txt"

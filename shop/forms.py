@@ -73,18 +73,29 @@ class CheckoutForm(forms.Form):
             )
         )
         self.fields["fulfilment"].choices = fulfilment
+        can_pick_up = pickup_partners.exists()
         methods = []
         if stripe_api.enabled():
             methods.append((Checkout.Method.CARD, Checkout.Method.CARD.label))
+        if can_pick_up:
+            methods.append((Checkout.Method.AT_PICKUP, _("Payment at pickup (card, cash or cheque at the counter)")))
         if organisation is not None:
             methods.append((Checkout.Method.TRANSFER, Checkout.Method.TRANSFER.label))
             if organisation.public_buyer:
                 methods.append((Checkout.Method.MANDATE, Checkout.Method.MANDATE.label))
+        else:
+            # A private buyer has no purchase order nor Chorus Pro service code.
+            del self.fields["purchase_order"], self.fields["service_code"]
+        if organisation is not None and not organisation.public_buyer:
+            del self.fields["service_code"]
         self.fields["method"].choices = methods
         if len(methods) == 1:
             self.fields["method"].initial = methods[0][0]
         if len(fulfilment) == 1:
             self.fields["fulfilment"].initial = fulfilment[0][0]
+        # Nothing to pay with for this basket (home delivery only, card payment switched off): the page says
+        # so before the form, which is not shown.
+        self.unavailable = not methods
 
     def clean_postcode(self):
         return postcode_normalize(self.cleaned_data.get("postcode", ""))
@@ -102,6 +113,8 @@ class CheckoutForm(forms.Form):
                 validate_french_postcode(data["postcode"])
             except forms.ValidationError as error:
                 self.add_error("postcode", error)
+        if data.get("method") == Checkout.Method.AT_PICKUP and data.get("fulfilment") != Checkout.Fulfilment.PICKUP:
+            self.add_error("method", _("Payment at pickup is for orders collected at an association: choose pickup."))
         if data.get("method") in (Checkout.Method.TRANSFER, Checkout.Method.MANDATE) and not data.get("purchase_order"):
             self.add_error("purchase_order", _("Give the purchase order number of your organisation."))
         if data.get("method") == Checkout.Method.MANDATE and not data.get("service_code"):
@@ -174,11 +187,29 @@ class OrderStepForm(forms.Form):
 
 
 class OrderPaymentForm(OrderStepForm):
+    """A transfer or mandate arrived (its reference), or the buyer paid at the counter (how, and a reference
+    such as the cheque's number if any)."""
+
+    means = forms.ChoiceField(
+        label=_("Paid at the counter by"),
+        choices=[],
+        widget=forms.RadioSelect(attrs={"id": "payment-means"}),
+    )
     reference = forms.CharField(
         label=_("Transfer or mandate reference"),
         max_length=128,
         widget=forms.TextInput(attrs={"id": "payment-reference"}),
     )
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, order=order, **kwargs)
+        record = getattr(order, "checkout", None)
+        if record is not None and record.method == Checkout.Method.AT_PICKUP:
+            self.fields["means"].choices = Checkout.CounterMeans.choices
+            self.fields["reference"].required = False
+            self.fields["reference"].label = _("Reference (cheque number, terminal receipt…), optional")
+        else:
+            del self.fields["means"]
 
 
 class LineChoiceField(forms.ModelChoiceField):

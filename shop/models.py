@@ -185,8 +185,16 @@ class Checkout(models.Model):
 
     class Method(models.TextChoices):
         CARD = "card", _("Bank card")
+        AT_PICKUP = "at_pickup", _("Payment at pickup")
         TRANSFER = "transfer", _("Bank transfer on invoice")
         MANDATE = "mandate", _("Mandat administratif")
+
+    class CounterMeans(models.TextChoices):
+        """How a buyer paying at pickup pays at the counter."""
+
+        CARD_TERMINAL = "card_terminal", _("card terminal")
+        CASH = "cash", _("cash")
+        CHEQUE = "cheque", _("cheque")
 
     class State(models.TextChoices):
         STARTED = "started", _("awaiting card authorisation")
@@ -222,6 +230,10 @@ class Checkout(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     handed_over_at = models.DateTimeField(_("handed over on"), null=True, blank=True)
+    # Payment at pickup: the devices are held for the buyer until then (SHOP_PICKUP_RESERVATION_DAYS); a
+    # reminder goes out the day before; past it, the reservation is cancelled and the stock released.
+    reserved_until = models.DateTimeField(_("reserved until"), null=True, blank=True, db_index=True)
+    reminded_at = models.DateTimeField(_("reminded on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("checkout")

@@ -1,5 +1,6 @@
 """The shop's background work (Celery): the e-mails of `shop.emails`, sent after the commit of the change that
-caused them, and the beat job that settles card payments left in doubt. Each task loads its rows by id and
+caused them, the beat job that settles card payments left in doubt, and the one that reminds the buyers paying
+at pickup and releases the reservations that have passed. Each task loads its rows by id and
 calls the module that does the work."""
 
 from celery import shared_task
@@ -7,6 +8,7 @@ from celery import shared_task
 from payments import stripe_api
 from shop import emails
 from shop.models import Checkout, Quote
+from shop.services.orders import reservations_expire, reservations_remind
 from shop.services.payments import payments_reconcile
 
 
@@ -28,3 +30,9 @@ def reconcile_payments():
     if stripe_api.enabled():
         return payments_reconcile()
     return None
+
+
+@shared_task
+def pickup_reservations():
+    """Remind the buyers whose reservation ends soon; cancel the reservations that have passed."""
+    return {"reminded": reservations_remind(), "expired": reservations_expire()}

@@ -5,9 +5,12 @@ transaction, so the last unit goes to one buyer only. Card payments reach it thr
 (authorised first, captured after); payments on invoice through `invoice_order_place` (placed at once).
 """
 
+import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.shipping.methods import FixedPrice, Free
 from oscar.core.loading import get_class, get_model
@@ -51,6 +54,9 @@ def shipping_method_for(checkout: Checkout):
     return DeliveryMethod()
 
 
+INVOICE_METHODS = (Checkout.Method.TRANSFER, Checkout.Method.MANDATE)
+
+
 @dataclass
 class CheckoutChoices:
     email: str
@@ -67,8 +73,10 @@ def checkout_start(*, basket, user, choices: CheckoutChoices) -> Checkout:
     if basket.is_empty:
         raise CheckoutRefused(_("Your basket is empty."))
     organisation = verified_organisation(user)
-    if choices.method != Checkout.Method.CARD and organisation is None:
+    if choices.method in INVOICE_METHODS and organisation is None:
         raise CheckoutRefused(_("Payment on invoice is for verified organisations."))
+    if choices.method == Checkout.Method.AT_PICKUP and choices.fulfilment != Checkout.Fulfilment.PICKUP:
+        raise CheckoutRefused(_("Payment at pickup is for orders collected at an association."))
     if choices.method == Checkout.Method.CARD and not stripe_api.enabled():
         raise CheckoutRefused(_("Card payment is not available at the moment."))
     method = (
@@ -199,3 +207,22 @@ def order_place(*, checkout: Checkout, status: str) -> Checkout:
 def invoice_order_place(*, checkout: Checkout) -> Checkout:
     """Transfer or mandat administratif: the order is placed at once and waits for the payment."""
     return order_place(checkout=checkout, status=OrderStatus.AWAITING_PAYMENT)
+
+
+def reservation_deadline(now=None) -> datetime.datetime:
+    """Until when devices reserved now for a payment at pickup are held: SHOP_PICKUP_RESERVATION_DAYS
+    days, to the end of that day (Paris time), so a buyer has every opening hour of the last day."""
+    now = timezone.localtime(now)
+    last_day = now.date() + datetime.timedelta(days=settings.SHOP_PICKUP_RESERVATION_DAYS)
+    return timezone.make_aware(datetime.datetime.combine(last_day, datetime.time(23, 59, 59)))
+
+
+def pickup_order_place(*, checkout: Checkout) -> Checkout:
+    """Payment at pickup: the order is placed at once, its devices held for the buyer until the
+    reservation's deadline; staff record the payment at the counter when they hand the devices over."""
+    with transaction.atomic():
+        checkout = order_place(checkout=checkout, status=OrderStatus.AWAITING_PAYMENT)
+        if checkout.reserved_until is None:
+            checkout.reserved_until = reservation_deadline()
+            checkout.save(update_fields=["reserved_until"])
+    return checkout

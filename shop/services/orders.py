@@ -5,7 +5,10 @@ Every step is a forward-only transition checked against Oscar's status pipeline,
 Stripe (refunds) is called outside any transaction.
 """
 
+import datetime
+
 import stripe
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -40,16 +43,26 @@ def _locked_order(order):
 # --- Staff: payment on invoice ---------------------------------------------------------------------------
 
 
-def order_record_payment(*, order, actor, reference: str) -> Checkout:
-    """A transfer or mandat administratif has arrived: the order is paid (invoice issued, e-mail sent)."""
+def order_record_payment(*, order, actor, reference: str = "", means: str = "") -> Checkout:
+    """A payment has arrived: a transfer or mandat administratif (its reference), or at the counter for a
+    payment at pickup (`means`: card terminal, cash or cheque; a reference optional). The order is paid
+    once: invoice issued, e-mail sent. A reservation that has just expired cannot be paid any more."""
     record = order.checkout
     if record.method == Checkout.Method.CARD:
         raise AfterSaleRefused(_("Card orders are paid through Stripe, not recorded by hand."))
     if record.state != Checkout.State.PLACED:
         raise AfterSaleRefused(_("This order is not waiting for a payment."))
-    if not reference.strip():
+    reference = reference.strip()
+    if record.method == Checkout.Method.AT_PICKUP:
+        if means not in Checkout.CounterMeans.values:
+            raise AfterSaleRefused(_("Say how the buyer paid at the counter (card terminal, cash or cheque)."))
+        reference = f"{Checkout.CounterMeans(means).label} {reference}".strip()
+    elif not reference:
         raise AfterSaleRefused(_("Give the payment reference (transfer or mandate number)."))
-    return order_mark_paid(checkout=record, reference=reference.strip(), actor=actor)
+    record = order_mark_paid(checkout=record, reference=reference, actor=actor)
+    if record.state != Checkout.State.PAID:  # cancelled meanwhile (the reservation expired)
+        raise AfterSaleRefused(_("This order was cancelled meanwhile: its reservation had expired."))
+    return record
 
 
 # --- Staff: handing devices over -------------------------------------------------------------------------
@@ -149,7 +162,11 @@ def order_set_status(*, order, status: str, actor) -> None:
 @transaction.atomic
 def order_cancel(*, order, actor) -> None:
     """Staff cancel an unpaid order (or a paid one not yet handed over, before a refund): stock is freed."""
-    order = _locked_order(order)
+    _cancel(_locked_order(order))
+
+
+def _cancel(order) -> None:
+    """Cancel the (locked) order and free its stock."""
     if OrderStatus.CANCELLED not in order.available_statuses():
         raise AfterSaleRefused(_("This order can no longer be cancelled."))
     if ListedDevice.objects.filter(order_line__order=order).exists():
@@ -162,6 +179,50 @@ def order_cancel(*, order, actor) -> None:
     order.set_status(OrderStatus.CANCELLED)
     Checkout.objects.filter(order=order).update(state=Checkout.State.CANCELLED)
     catalogue_changed()
+
+
+# --- Payment at pickup: the reservation's end ------------------------------------------------------------
+
+
+def _pickup_reservations():
+    return Checkout.objects.filter(
+        method=Checkout.Method.AT_PICKUP, state=Checkout.State.PLACED, reserved_until__isnull=False
+    )
+
+
+def reservations_expire(*, now=None) -> int:
+    """Cancel the payment-at-pickup orders whose reservation has passed and free their stock: each one
+    once, whoever runs this and whatever staff record meanwhile (the checkout row is locked, then its
+    state read again). Returns how many were cancelled."""
+    now = now or timezone.now()
+    expired = 0
+    for checkout_id in list(_pickup_reservations().filter(reserved_until__lt=now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            record = Checkout.objects.select_for_update(of=("self",)).filter(pk=checkout_id).first()
+            if record is None or record.state != Checkout.State.PLACED or record.reserved_until >= now:
+                continue  # paid, handed over or cancelled meanwhile
+            order = _locked_order(record.order)
+            if ListedDevice.objects.filter(order_line__order=order).exists():
+                continue  # devices already handed over: staff settle it
+            _cancel(order)
+            order_email_after_commit(record, "expired")
+            expired += 1
+    return expired
+
+
+def reservations_remind(*, now=None) -> int:
+    """Remind the buyers whose reservation ends within SHOP_PICKUP_REMINDER_HOURS, once each."""
+    now = now or timezone.now()
+    soon = now + datetime.timedelta(hours=settings.SHOP_PICKUP_REMINDER_HOURS)
+    reminded = 0
+    due = _pickup_reservations().filter(reminded_at__isnull=True, reserved_until__gte=now, reserved_until__lte=soon)
+    for checkout_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            # The conditional update is the claim: a second run finds nothing left to remind.
+            if _pickup_reservations().filter(pk=checkout_id, reminded_at__isnull=True).update(reminded_at=now):
+                order_email_after_commit(Checkout(pk=checkout_id), "reminder")
+                reminded += 1
+    return reminded
 
 
 # --- Withdrawal ------------------------------------------------------------------------------------------

@@ -204,6 +204,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "content.tasks.publish_scheduled_pages", "schedule": 60.0},
     # Card payments left in doubt (browser closed, webhook lost, capture failed): settled from Stripe's state.
     "shop-reconcile-payments": {"task": "shop.tasks.reconcile_payments", "schedule": 900.0},
+    # Payment at pickup: reminders the day before, and the stock of passed reservations released.
+    "shop-pickup-reservations": {"task": "shop.tasks.pickup_reservations", "schedule": 900.0},
     # Rental: due-date and overdue reminders, the purge of finished applications, and the waitlist
     # offered devices reserved for rental from the workshop pages.
     "rental-reminders": {"task": "rental.tasks.send_reminders", "schedule": 86400.0},
@@ -418,6 +420,9 @@ OSCAR_ORDER_STATUS_CASCADE = {}
 # Home delivery is a flat rate (euros, incl. VAT); pickup at the association holding the stock is free.
 SHOP_DELIVERY_FLAT_RATE = env.str("SHOP_DELIVERY_FLAT_RATE", default="12.00")
 SHOP_WITHDRAWAL_DAYS = 14  # Code de la consommation, L221-18
+# Payment at pickup: how long the devices are held for the buyer, and when the reminder goes out.
+SHOP_PICKUP_RESERVATION_DAYS = env.int("SHOP_PICKUP_RESERVATION_DAYS", default=5)
+SHOP_PICKUP_REMINDER_HOURS = env.int("SHOP_PICKUP_REMINDER_HOURS", default=24)
 # The seller named on invoices and quotes, and whether second-hand goods are sold under the margin scheme
 # (article 297 A of the CGI: no VAT shown, "Régime particulier – Biens d'occasion").
 SHOP_SELLER_NAME = env.str("SHOP_SELLER_NAME", default="OGO – réseau Réemploi Bretagne")
