@@ -578,8 +578,11 @@ LEGAL_PAGES = [
             paragraph(
                 "Les prix sont indiqués toutes taxes comprises. Les biens d'occasion relèvent du régime de la marge : "
                 "les factures portent la mention « Régime particulier – Biens d'occasion ».",
-                "Les particuliers paient par carte. Les organisations peuvent payer sur facture, par virement ou par "
-                "mandat administratif, en indiquant leur numéro de bon de commande.",
+                "Les particuliers paient par carte bancaire en ligne, ou au retrait : les appareils sont alors "
+                "réservés jusqu'à la fin du délai indiqué à la commande, et payés au guichet de l'association (carte, "
+                "espèces ou chèque) ; sans retrait dans ce délai, la réservation prend fin et rien n'est dû.",
+                "Les organisations peuvent aussi payer sur facture, par virement ou par mandat administratif, en "
+                "indiquant leur numéro de bon de commande.",
             ),
             heading("Retrait et livraison"),
             paragraph("L'appareil est à retirer dans l'atelier qui le détient, ou livré à l'adresse indiquée."),

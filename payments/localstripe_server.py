@@ -10,7 +10,8 @@ told. This module adds that to localstripe as Stripe documents it:
 - with it, an active multi-use Mandate is created (`GET /v1/mandates/{id}`) and named by the SetupIntent;
 - a SetupIntent confirmed for a customer attaches its payment method to that customer.
 
-Run: `python -m payments.localstripe_server --port 8420` (an empty store; nothing kept on disk).
+Run: `python -m payments.localstripe_server --port 8420 [--webhook-url URL --webhook-secret whsec_…]`
+(an empty store; nothing kept on disk).
 """
 
 import argparse
@@ -95,8 +96,14 @@ def main(argv=None) -> None:
 
     parser = argparse.ArgumentParser(description="Local Stripe test server (localstripe) on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=8420)
+    parser.add_argument("--webhook-url", default="", help="where to send Stripe's events (signed)")
+    parser.add_argument("--webhook-secret", default="", help="the signing secret of those events")
     args = parser.parse_args(argv)
     resources.store.clear()
+    if args.webhook_url and args.webhook_secret:
+        from localstripe.webhooks import register_webhook
+
+        register_webhook("reemploi", args.webhook_url, args.webhook_secret, None)
     # localstripe pickles its whole store to /tmp after every write: a test server keeps nothing.
     type(resources.store).dump_to_disk = lambda self: None
     web.run_app(app(), host="127.0.0.1", port=args.port, print=None, access_log=None)

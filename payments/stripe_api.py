@@ -15,6 +15,12 @@ def enabled() -> bool:
     return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
 
 
+def test_mode() -> bool:
+    """Test keys (Stripe's test mode, or the local test server of `make run`): no real money moves, and the
+    payment pages say so with the test cards to use. Never with live keys."""
+    return enabled() and settings.STRIPE_SECRET_KEY.startswith("sk_test_")
+
+
 def client() -> stripe.StripeClient:
     base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, base_addresses=base, max_network_retries=2)

@@ -383,6 +383,7 @@ def _payment_context(application, form):
         "mandate_field": form["mandate_accepted"] if "mandate_accepted" in form.fields else None,
         "creditor": settings.SHOP_SELLER_NAME,
         "stripe_enabled": stripe_api.enabled(),
+        "stripe_test_mode": stripe_api.test_mode(),
         "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "stripe_js_url": settings.STRIPE_JS_URL,
         "amount": application.monthly_amount,

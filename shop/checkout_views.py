@@ -98,6 +98,7 @@ def checkout_payment(request):
         "basket": basket,
         "stripe_js_url": settings.STRIPE_JS_URL,
         "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "stripe_test_mode": stripe_api.test_mode(),
     }
     if request.method == "POST":
         token = request.POST.get("token", "")

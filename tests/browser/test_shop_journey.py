@@ -14,8 +14,8 @@ from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
 from devices import services as device_services
-from devices.models import Association, Device, Donor, IntakeBatch
-from shop.models import Organisation, Withdrawal
+from devices.models import Association, Device, Donor, IntakeBatch, Membership
+from shop.models import Checkout, Organisation, Withdrawal
 from shop.services import listings as services
 from tests.browser.conftest import blocking_violations, format_violation, login
 
@@ -129,6 +129,9 @@ def test_buyer_pays_by_card_gets_the_invoice_then_withdraws(page, live_server, c
     page.get_by_role("button", name="Continuer").click()
     page.wait_for_load_state()
     assert page.url.endswith("/boutique/checkout/paiement/")
+    # Test keys: the page says no real money moves, and which test cards to use.
+    test_mode = page.get_by_role("note").filter(has_text="Mode test")
+    expect(test_mode).to_contain_text("4242 4242 4242 4242")
     # The card widget is Stripe's (here localstripe's stand-in), outside our markup.
     violations += _axe_here(page, exclude=["#card-element"])
 
@@ -226,4 +229,57 @@ def test_organisation_orders_on_invoice(page, live_server, catalogue):
     assert order.checkout.purchase_order == "BC-2026-031"
     assert "BC-2026-031" in page.locator("main").inner_text()
     violations += _axe_here(page)
+    assert not violations, "\n".join(violations)
+
+
+def test_private_buyer_reserves_pays_at_pickup_and_the_passport_shows_the_sale(page, browser, live_server, catalogue):
+    """The embedded default (no Stripe keys): the buyer reserves for pickup and pays at Déclic's counter,
+    where staff record the payment, scan the device and hand it over; its passport shows the sale."""
+    violations = []
+    live_url = live_server.url
+    _add_laptop_from_the_catalogue(page, live_url, catalogue, violations)
+    assert page.locator("input[name=purchase_order]").count() == 0  # nothing meant for organisations
+    page.get_by_label("Courriel").fill("gaelle.retrait@example.org")
+    page.get_by_label("Retrait à l'association (gratuit)").check()
+    page.get_by_label("Déclic").check()
+    page.get_by_label("Prénom").fill("Gaëlle")
+    page.locator("#id_last_name").fill("Tanguy")
+    page.get_by_label("Paiement au retrait", exact=False).check()
+    page.get_by_label("J'ai lu et j'accepte", exact=False).check()
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url("**/boutique/commandes/**")
+    order = Order.objects.get()
+    assert order.status == "En attente de paiement" and order.checkout.method == Checkout.Method.AT_PICKUP
+    expect(page.locator("main")).to_contain_text("réservés pour vous jusqu")
+    violations += _axe_here(page)
+
+    counter = _user("comptoir@declic.example")
+    counter.is_staff = True
+    counter.save(update_fields=["is_staff"])
+    Membership.objects.create(user=counter, association=catalogue["association"], role=Membership.Role.SHOP_COUNTER)
+    staff_context = browser.new_context()
+    staff = staff_context.new_page()
+    login(staff, live_url, counter.email, PASSWORD)
+    order_page = f"{live_url}/admin/boutique/commandes/{order.number}/"
+    staff.goto(order_page)
+    violations += _axe_here(staff)
+    staff.get_by_label("espèces").check()
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="Enregistrer le paiement").click()
+    order.refresh_from_db()
+    assert order.status == "Payée" and order.sources.get().reference == "espèces"
+    device = catalogue["laptop"].listed_devices.order_by("pk").first().device
+    staff.locator("input[name=asset_tag]").fill(device.asset_tag)
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="Associer").click()
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="Remise").click()
+    order.refresh_from_db()
+    assert order.status == "Remise"
+    staff_context.close()
+
+    page.goto(f"{live_url}/appareil/{device.asset_tag}/")
+    passport = page.locator("main").inner_text()
+    assert "Vendu" in passport and "Particulier" in passport
+    assert "Tanguy" not in passport and order.number not in passport
     assert not violations, "\n".join(violations)

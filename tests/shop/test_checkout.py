@@ -45,6 +45,16 @@ def test_without_stripe_keys_card_payment_is_hidden(client, settings, stocked_pr
     assert not Order.objects.exists()
 
 
+def test_the_payment_page_says_test_mode_with_test_keys_only(client, stripe_live, stocked_product, settings):
+    add_to_basket(client, stocked_product(units=1))
+    client.post("/boutique/checkout/", checkout_form())
+    page = client.get("/boutique/checkout/paiement/").content.decode()
+    assert "Mode test" in page and "4242 4242 4242 4242" in page
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_live_reemploi", "pk_live_reemploi"
+    page = client.get("/boutique/checkout/paiement/").content.decode()
+    assert "Mode test" not in page and "4242" not in page
+
+
 def test_bad_postcode_redisplays_the_form_with_input_kept(client, stripe_live, stocked_product):
     add_to_basket(client, stocked_product(units=1))
     response = client.post("/boutique/checkout/", checkout_form(postcode="3500", line1="12 quai Duguay-Trouin"))
