@@ -8,7 +8,8 @@ told. This module adds that to localstripe as Stripe documents it:
 
 - confirming a `sepa_debit` SetupIntent without `mandate_data` is refused (400, like Stripe);
 - with it, an active multi-use Mandate is created (`GET /v1/mandates/{id}`) and named by the SetupIntent;
-- a SetupIntent confirmed for a customer attaches its payment method to that customer.
+- a SetupIntent confirmed for a customer attaches its payment method to that customer;
+- PaymentIntents are listed by customer (`GET /v1/payment_intents?customer=cus_…`), as Stripe lists them.
 
 Run: `python -m payments.localstripe_server --port 8420 [--webhook-url URL --webhook-secret whsec_…]`
 (an empty store; nothing kept on disk).
@@ -18,7 +19,7 @@ import argparse
 
 from localstripe import resources
 from localstripe.errors import UserError
-from localstripe.resources import PaymentMethod, SetupIntent, StripeObject, random_id
+from localstripe.resources import PaymentIntent, PaymentMethod, SetupIntent, StripeObject, random_id
 
 
 class Mandate(StripeObject):
@@ -75,6 +76,18 @@ def _confirm_with_mandate(cls, id, mandate_data=None, **kwargs):
 
 
 SetupIntent._api_confirm = classmethod(_confirm_with_mandate)
+
+_list_intents = PaymentIntent._api_list_all
+
+
+def _list_intents_of(cls, url, customer=None, **kwargs):
+    listing = _list_intents(url, **kwargs)
+    if customer is not None:
+        listing._list = [intent for intent in listing._list if intent.customer == customer]
+    return listing
+
+
+PaymentIntent._api_list_all = classmethod(_list_intents_of)
 # localstripe reads its extra routes from this list when its server module is imported, below.
 resources.extra_apis[:] = [
     (method, url, SetupIntent._api_confirm if url == "/v1/setup_intents/{id}/confirm" else func)

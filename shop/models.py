@@ -225,6 +225,9 @@ class Checkout(models.Model):
     # What the buyer agreed to pay for: (product id, quantity, unit price) of each basket line.
     basket_signature = models.JSONField(default=list)
     payment_intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # The Stripe customer of the last card attempt: if Stripe's answer to the PaymentIntent was lost, its
+    # authorisations are found through it and released (next attempt, reconciliation).
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.STARTED)
     failure = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

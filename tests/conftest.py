@@ -177,6 +177,17 @@ def localstripe_server():
 
 
 @pytest.fixture
+def stripe_faults(stripe_live, settings):
+    """Stripe through a proxy that cuts the line for the calls a test chooses (`tests/stripe_faults.py`)."""
+    from tests.stripe_faults import StripeFaults
+
+    proxy = StripeFaults(stripe_live.base)
+    settings.STRIPE_API_BASE = proxy.base
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
 def stripe_live(settings, localstripe_server):
     """Stripe switched on and pointed at localstripe; the webhook secret the tests sign with."""
     from tests.stripe_server import WEBHOOK_SECRET

@@ -19,6 +19,7 @@ import stripe
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from payments import stripe_api
@@ -77,18 +78,21 @@ def card_authorise(*, checkout: Checkout, token: str) -> tuple[str, str, str]:
     """
     client = stripe_api.client()
     amount = stripe_api.cents(checkout.total)
-    if checkout.payment_intent_id:
-        previous = client.v1.payment_intents.retrieve(checkout.payment_intent_id)
-        if previous["status"] in ("requires_capture", "succeeded"):
-            return previous["status"], previous["client_secret"], ""
-        if previous["status"] != "canceled":
-            client.v1.payment_intents.cancel(previous["id"])
     attempt = f"reemploi-checkout-{checkout.pk}-{token}"
     try:
+        if checkout.payment_intent_id:
+            previous = client.v1.payment_intents.retrieve(checkout.payment_intent_id)
+            if previous["status"] in ("requires_capture", "succeeded"):
+                return previous["status"], previous["client_secret"], ""
+            if previous["status"] != "canceled":
+                client.v1.payment_intents.cancel(previous["id"])
+        _release_lost_authorisations(client, checkout)
         customer = client.v1.customers.create(
             params={"email": checkout.email, "source": token, "metadata": {"checkout": str(checkout.pk)}},
             options={"idempotency_key": f"{attempt}-customer"},
         )
+        Checkout.objects.filter(pk=checkout.pk).update(stripe_customer_id=customer["id"])
+        checkout.stripe_customer_id = customer["id"]
         intent = client.v1.payment_intents.create(
             params={
                 "amount": amount,
@@ -103,9 +107,36 @@ def card_authorise(*, checkout: Checkout, token: str) -> tuple[str, str, str]:
         )
     except stripe.CardError as error:
         return "declined", "", _card_error_message(error)
+    except stripe.StripeError as error:  # Stripe unreachable, overloaded or refusing: nothing was charged
+        logger.warning("Checkout %s: Stripe unavailable (%s)", checkout.pk, error.__class__.__name__)
+        return "unavailable", "", str(UNAVAILABLE)
     Checkout.objects.filter(pk=checkout.pk).update(payment_intent_id=intent["id"])
     checkout.payment_intent_id = intent["id"]
     return intent["status"], intent["client_secret"], ""
+
+
+UNAVAILABLE = gettext_lazy(
+    "Card payment cannot reach the bank at the moment. Nothing has been charged and your basket is kept: try "
+    "again in a few minutes, or choose payment at pickup."
+)
+UNCONFIRMED = gettext_lazy(
+    "We could not confirm your payment with the bank just now. Nothing is lost: if your card was authorised, "
+    "your order is confirmed by e-mail within minutes; otherwise nothing is charged and your basket is kept."
+)
+
+
+def _release_lost_authorisations(client, checkout: Checkout) -> int:
+    """Cancel the authorisations made for the checkout's last Stripe customer that it does not know (Stripe
+    authorised, its answer was lost on the way): the buyer is never held twice. Returns how many."""
+    if not checkout.stripe_customer_id:
+        return 0
+    released = 0
+    intents = client.v1.payment_intents.list(params={"customer": checkout.stripe_customer_id, "limit": 100})
+    for intent in intents["data"]:
+        if intent["id"] != checkout.payment_intent_id and intent["status"] in ("requires_capture", "requires_action"):
+            client.v1.payment_intents.cancel(intent["id"])
+            released += 1
+    return released
 
 
 def _card_error_message(error) -> str:
@@ -122,7 +153,12 @@ def card_fulfil(*, payment_intent_id: str) -> tuple[Checkout | None, str]:
         logger.warning("PaymentIntent %s matches no checkout", payment_intent_id)
         return None, _("This payment matches no order.")
     client = stripe_api.client()
-    intent = client.v1.payment_intents.retrieve(payment_intent_id)
+    try:
+        intent = client.v1.payment_intents.retrieve(payment_intent_id)
+    except stripe.StripeError as error:
+        # The authorisation may exist: the webhook or the reconciliation settles it once Stripe answers.
+        logger.warning("PaymentIntent %s: Stripe unavailable (%s)", payment_intent_id, error.__class__.__name__)
+        return checkout, str(UNCONFIRMED)
     status = intent["status"]
     if status in ("requires_payment_method", "requires_confirmation", "requires_action", "processing"):
         error = intent["last_payment_error"] if "last_payment_error" in intent else None
@@ -149,7 +185,10 @@ def card_fulfil(*, payment_intent_id: str) -> tuple[Checkout | None, str]:
                 payment_intent_id, options={"idempotency_key": f"reemploi-capture-{payment_intent_id}"}
             )
         except stripe.StripeError:
-            intent = client.v1.payment_intents.retrieve(payment_intent_id)
+            try:
+                intent = client.v1.payment_intents.retrieve(payment_intent_id)
+            except stripe.StripeError:
+                intent = {"status": "unknown"}
             if intent["status"] != "succeeded":
                 logger.exception("Capture of %s failed; left for reconciliation", payment_intent_id)
                 return checkout, ""
@@ -171,7 +210,12 @@ def authorisation_cancel(*, checkout: Checkout, payment_intent_id: str, reason: 
     try:
         stripe_api.client().v1.payment_intents.cancel(payment_intent_id)
     except stripe.StripeError:
+        # Kept on the checkout: the reconciliation cancels it once Stripe answers.
         logger.exception("Could not cancel the authorisation %s", payment_intent_id)
+        Checkout.objects.filter(pk=checkout.pk, order__isnull=True).update(
+            state=Checkout.State.CANCELLED, failure=reason[:255]
+        )
+        return
     Checkout.objects.filter(pk=checkout.pk, order__isnull=True).update(
         state=Checkout.State.CANCELLED, failure=reason[:255], payment_intent_id=None
     )
@@ -182,27 +226,43 @@ def payments_reconcile(*, older_than_minutes: int = 10) -> dict:
 
     An authorised payment whose order was never placed is placed and captured (or cancelled if the stock
     is gone); a captured one whose order is not marked paid is marked paid; a checkout whose authorisation
-    Stripe cancelled or that was never confirmed is left for the buyer to retry.
+    Stripe cancelled or that was never confirmed is left for the buyer to retry. Authorisations that no
+    order will use are released: those of cancelled checkouts that Stripe could not be told about, and
+    those whose creation's answer was lost (found through the checkout's Stripe customer).
     """
     cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
-    pending = Checkout.objects.filter(
-        method=Checkout.Method.CARD,
-        payment_intent_id__isnull=False,
-        state__in=[Checkout.State.STARTED, Checkout.State.PLACED],
-        created_at__lt=cutoff,
+    card = Checkout.objects.filter(method=Checkout.Method.CARD, created_at__lt=cutoff)
+    pending = card.filter(
+        payment_intent_id__isnull=False, state__in=[Checkout.State.STARTED, Checkout.State.PLACED]
     ).values_list("payment_intent_id", flat=True)
-    counts = {"paid": 0, "refused": 0, "unchanged": 0, "errors": 0}
+    counts = {"paid": 0, "refused": 0, "unchanged": 0, "released": 0, "errors": 0}
     for payment_intent_id in list(pending):
-        try:
-            checkout, problem = card_fulfil(payment_intent_id=payment_intent_id)
-        except stripe.StripeError:
-            logger.exception("Reconciliation of %s failed", payment_intent_id)
-            counts["errors"] += 1
-            continue
+        checkout, problem = card_fulfil(payment_intent_id=payment_intent_id)
         if checkout is not None and checkout.state == Checkout.State.PAID:
             counts["paid"] += 1
+        elif problem == str(UNCONFIRMED):
+            counts["errors"] += 1
         elif problem and checkout is not None and checkout.state == Checkout.State.CANCELLED:
             counts["refused"] += 1
         else:
             counts["unchanged"] += 1
+    client = stripe_api.client()
+    for checkout in card.filter(state=Checkout.State.CANCELLED, order__isnull=True, payment_intent_id__isnull=False):
+        try:
+            client.v1.payment_intents.cancel(checkout.payment_intent_id)
+        except stripe.InvalidRequestError:
+            pass  # already cancelled or captured: nothing is held any more
+        except stripe.StripeError:
+            counts["errors"] += 1
+            continue
+        Checkout.objects.filter(pk=checkout.pk).update(payment_intent_id=None)
+        counts["released"] += 1
+    lost = card.filter(state=Checkout.State.STARTED, payment_intent_id__isnull=True).exclude(stripe_customer_id="")
+    for checkout in lost:
+        try:
+            counts["released"] += _release_lost_authorisations(client, checkout)
+        except stripe.StripeError:
+            counts["errors"] += 1
+            continue
+        Checkout.objects.filter(pk=checkout.pk, payment_intent_id__isnull=True).update(stripe_customer_id="")
     return counts
