@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 from wagtail.admin import messages
 
@@ -196,6 +196,35 @@ class GradeView(DeviceActionView):
     service = staticmethod(services.device_grade)
 
 
+class PhotosView(DeviceActionView):
+    """Photos at grading (or any time before the sale): several at once, from the phone's camera."""
+
+    slug, label, form_class = "photos", gettext_lazy("Add photos"), forms.PhotosForm
+    allowed_statuses = (*services.WORKSHOP, Status.LISTED)
+    service = staticmethod(services.device_photos_add)
+    button_class = "button button-secondary"
+
+    def success_message(self, device: Device, photos) -> str:
+        return ngettext("%(count)d photo added to %(tag)s.", "%(count)d photos added to %(tag)s.", len(photos)) % {
+            "count": len(photos),
+            "tag": device.asset_tag,
+        }
+
+
+class PhotosArrangeView(DeviceActionView):
+    slug, label, form_class = "photos-arrange", gettext_lazy("Main photo, removal"), forms.PhotosArrangeForm
+    allowed_statuses = (*services.WORKSHOP, Status.LISTED)
+    service = staticmethod(services.device_photos_arrange)
+    button_class = "button button-secondary"
+
+    @classmethod
+    def allows(cls, device, user=None) -> bool:
+        return super().allows(device, user) and device.photos.exists()
+
+    def success_message(self, device: Device, removed) -> str:
+        return _("Photos of %(tag)s updated.") % {"tag": device.asset_tag}
+
+
 class RepairView(DeviceActionView):
     slug, label, form_class = "repair", gettext_lazy("Repair"), forms.RepairForm
     service = staticmethod(services.device_repair)
@@ -301,6 +330,8 @@ ACTION_VIEWS: list[type[DeviceActionView]] = [
     EraseView,
     InstallOsView,
     GradeView,
+    PhotosView,
+    PhotosArrangeView,
     RepairView,
     ListForSaleView,
     UnlistView,
@@ -336,6 +367,7 @@ def device_page(request, device: Device, *, bound: tuple | None = None):
             "timeline": [(event, event_details(event, batches)) for event in events],
             "passport_url": passport_url(request, device),
             "outcome_label": dict(BeneficiaryCategory.choices).get(device.outcome_category, device.outcome_category),
+            "photos": list(device.photos.select_related("image")),
         },
     )
 

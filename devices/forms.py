@@ -17,7 +17,16 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from devices import services
-from devices.models import Association, BeneficiaryCategory, Device, Donor, IntakeBatch, Membership, territory_validator
+from devices.models import (
+    Association,
+    BeneficiaryCategory,
+    Device,
+    DevicePhoto,
+    Donor,
+    IntakeBatch,
+    Membership,
+    territory_validator,
+)
 from devices.tags import asset_tag_normalize
 from devices.uploads import CERTIFICATE_UPLOAD, CSV_UPLOAD
 
@@ -206,6 +215,69 @@ class GradeForm(ActionForm):
             self.fields["grade"].help_text = " ".join(
                 f"{value}: {criteria}" for value, criteria in Device.GRADE_CRITERIA.items()
             )
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    """Several photos at once; on a phone, `capture` opens the rear camera."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"accept": "image/jpeg,image/png,image/webp,image/heic", "capture": "environment", **(attrs or {})}
+        )
+
+
+class MultiplePhotoField(forms.FileField):
+    widget = MultiplePhotoInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class PhotosForm(ActionForm):
+    """The technician photographs the device (several photos, described once; the first may become main)."""
+
+    photos = MultiplePhotoField(
+        label=_("Photos"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or HEIC (phones), up to 15 MB each and 10 at a time."),
+    )
+    alt = forms.CharField(
+        label=_("What the photos show (alt text)"),
+        max_length=200,
+        help_text=_("For people who cannot see them: e.g. “open, keyboard and screen; slight scratch on the lid”."),
+    )
+    main = forms.BooleanField(label=_("The first of these is the main photo"), required=False)
+
+
+class PhotoChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, photo):
+        return photo.alt
+
+
+class PhotoMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, photo):
+        return photo.alt
+
+
+class PhotosArrangeForm(ActionForm):
+    main = PhotoChoiceField(
+        label=_("Main photo"), queryset=DevicePhoto.objects.none(), required=False, widget=forms.RadioSelect
+    )
+    remove = PhotoMultipleChoiceField(
+        label=_("Remove"), queryset=DevicePhoto.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.device:
+            photos = self.device.photos.all()
+            self.fields["main"].queryset = self.fields["remove"].queryset = photos
+            self.fields["main"].initial = next((photo.pk for photo in photos if photo.is_main), None)
 
 
 class RepairForm(ActionForm):

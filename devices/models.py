@@ -514,3 +514,37 @@ class DeviceEvent(models.Model):
     @property
     def erasure_succeeded(self):
         return self.kind == self.Kind.ERASED and self.data.get("result") == "success"
+
+
+class DevicePhoto(models.Model):
+    """A photo a technician took of a device (at grading, from the workshop back office): stored as a Wagtail
+    image in the "Appareils" collection, so its renditions (sizes, modern formats) are generated once and
+    kept. The shop shows those of the devices it offers; the main one leads. Alt text is required."""
+
+    device = models.ForeignKey(Device, verbose_name=_("device"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), on_delete=models.PROTECT, related_name="device_photos"
+    )
+    alt = models.CharField(
+        _("description (alt text)"),
+        max_length=200,
+        help_text=_("What the photo shows, for people who cannot see it: “lid closed, slight scratch on the left”."),
+    )
+    is_main = models.BooleanField(_("main photo"), default=False)
+    taken_at = models.DateTimeField(_("taken on"), default=timezone.now)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-is_main", "taken_at", "pk"]
+        verbose_name = _("device photo")
+        verbose_name_plural = _("device photos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device"], condition=models.Q(is_main=True), name="devices_one_main_photo_per_device"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.device.asset_tag}: {self.alt}"

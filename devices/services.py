@@ -11,20 +11,29 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.core.files.images import ImageFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image as PillowImage
+from PIL import UnidentifiedImageError
+from pillow_heif import register_heif_opener
+from wagtail.images.models import Image
+from wagtail.models import Collection
 
 from devices.models import (
     Association,
     BeneficiaryCategory,
     Device,
     DeviceEvent,
+    DevicePhoto,
     IntakeBatch,
     department_of,
     private_storage,
     territory_validator,
 )
+from devices.uploads import PHOTO_UPLOAD, PHOTOS_PER_UPLOAD
+from reemploi.uploads import anonymous_name
 
 Status = Device.Status
 Kind = DeviceEvent.Kind
@@ -665,3 +674,92 @@ def device_harvest(*, device: Device, actor, parts: str = "", note: str = "", oc
         note=note,
         occurred_at=occurred_at,
     )
+
+
+# --- Photos ----------------------------------------------------------------------------------------------
+
+PHOTO_COLLECTION = "Appareils"
+
+
+def _photo_collection():
+    existing = Collection.objects.filter(name=PHOTO_COLLECTION).first()
+    return existing or Collection.get_first_root_node().add_child(name=PHOTO_COLLECTION)
+
+
+def _readable_image(upload) -> None:
+    """The photo must open as the image it claims to be (Pillow, with the HEIF plug-in for phones)."""
+    register_heif_opener()
+    upload.seek(0)
+    try:
+        with PillowImage.open(upload) as picture:
+            picture.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError({"photos": _("This photo cannot be read as an image.")}) from error
+    finally:
+        upload.seek(0)
+
+
+@transaction.atomic
+def device_photos_add(*, device: Device, actor, photos, alt: str, main: bool = False) -> list[DevicePhoto]:
+    """Add the technician's photos of a device (each checked: kind, size, readable), described by `alt`;
+    `main`: the first one becomes the main photo (the device's first photo is main anyway)."""
+    alt = " ".join(alt.split())
+    if not alt:
+        raise ValidationError({"alt": _("Describe the photo for people who cannot see it.")})
+    photos = list(photos)
+    if not photos:
+        raise ValidationError({"photos": _("Choose or take at least one photo.")})
+    if len(photos) > PHOTOS_PER_UPLOAD:
+        raise ValidationError({"photos": _("At most %(n)d photos at a time.") % {"n": PHOTOS_PER_UPLOAD}})
+    kinds = []
+    for upload in photos:
+        try:
+            kinds.append(PHOTO_UPLOAD(upload))
+        except ValidationError as error:
+            raise ValidationError({"photos": error.messages}) from error
+        _readable_image(upload)
+    device = _locked(device)
+    collection = _photo_collection()
+    first = not device.photos.exists()
+    if main and not first:
+        for photo in device.photos.filter(is_main=True):
+            photo.is_main = False
+            photo.save(update_fields=["is_main"])
+    created = []
+    for index, (upload, kind) in enumerate(zip(photos, kinds, strict=True)):
+        image = Image(
+            title=f"{device.asset_tag} – {alt}"[:255],
+            collection=collection,
+            file=ImageFile(upload, name=anonymous_name(f"appareil-{device.asset_tag}", kind)),
+            uploaded_by_user=actor,
+        )
+        image._set_image_file_metadata()
+        image.save()
+        created.append(
+            DevicePhoto.objects.create(
+                device=device, image=image, alt=alt, is_main=index == 0 and (first or main), taken_by=actor
+            )
+        )
+    return created
+
+
+@transaction.atomic
+def device_photos_arrange(*, device: Device, actor, main: DevicePhoto | None = None, remove=()) -> int:
+    """Choose the main photo and remove photos; the first remaining one is main when the main one goes.
+    Returns how many were removed (their images too)."""
+    device = _locked(device)
+    remove = [photo for photo in remove if photo.device_id == device.pk]
+    images = [photo.image for photo in remove]
+    DevicePhoto.objects.filter(pk__in=[photo.pk for photo in remove]).delete()
+    for image in images:
+        image.delete()
+    photos = list(device.photos.order_by("taken_at", "pk"))
+    chosen = main.pk if main is not None and main.device_id == device.pk and main not in remove else None
+    if chosen is None:
+        chosen = next((photo.pk for photo in photos if photo.is_main), photos[0].pk if photos else None)
+    # Saved one by one (the unmarked first, for the one-main constraint), so that the shop hears of it.
+    for photo in sorted(photos, key=lambda p: p.pk == chosen):
+        if photo.is_main != (photo.pk == chosen):
+            photo.is_main = photo.pk == chosen
+            photo.save(update_fields=["is_main"])
+    return len(remove)

@@ -23,6 +23,7 @@ from oscar.core.loading import get_model
 from devices.models import Device
 from reemploi.cache_versions import CacheVersion
 from shop.models import Listing
+from shop.selectors import main_photo_image_id
 from shop.wording import fold
 
 StockRecord = get_model("partner", "StockRecord")
@@ -201,7 +202,9 @@ def browse(params) -> Browse:
                 facet.values.append((str(value), str(shown), n, str(value) in selected[param]))
         facets.append(facet)
 
-    listings = apply(base).select_related("product").order_by(*SORTS[sort])
+    listings = (
+        apply(base).select_related("product").annotate(photo_image_id=main_photo_image_id()).order_by(*SORTS[sort])
+    )
     return Browse(
         listings=listings,
         facets=facets,

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from devices import demo_photos
 from devices.models import Device
 from shop.models import ListedDevice, Listing, Organisation
 from shop.services import listings
@@ -84,6 +85,12 @@ def load(*, stdout=None, verbosity=1) -> dict:
         for device in devices:
             listings.listing_add_device(product=listing.product, device=device, actor=None)
             listed += 1
+    # One device of each product is photographed (drawings made here): the catalogue shows its gallery.
+    first_devices = [
+        ListedDevice.objects.filter(product=listing.product, order_line__isnull=True).order_by("pk").first()
+        for listing in Listing.objects.select_related("product")
+    ]
+    demo_photos.photograph([listed.device for listed in first_devices if listed is not None])
     _buyer_organisation()
     if stdout is not None and verbosity:
         stdout.write(

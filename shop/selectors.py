@@ -12,11 +12,12 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from oscar.core.loading import get_model
+from wagtail.images.models import Image
 
-from devices.models import Association
+from devices.models import Association, DevicePhoto
 from devices.scoping import Role, associations_of, is_coordinator
 from shop.models import Checkout, OrderStatus, Organisation, Quote, Withdrawal
 
@@ -156,3 +157,39 @@ def counter_agenda(user) -> dict[str, int]:
         "quotes_to_answer": counter_quotes(user).filter(state=Quote.State.REQUESTED).count(),
         "organisations_to_verify": counter_organisations(user).filter(verified_at__isnull=True).count(),
     }
+
+
+# --- Photos of what is on sale ----------------------------------------------------------------------------
+
+GALLERY_SIZE = 12
+
+
+def _on_sale_photos():
+    return DevicePhoto.objects.filter(device__shop_listings__order_line__isnull=True).select_related("image")
+
+
+def product_photos(product) -> list[DevicePhoto]:
+    """The photos of the devices offered under `product`, main ones first (two queries: the photos with
+    their images, then every rendition already made of those images)."""
+    photos = list(
+        _on_sale_photos()
+        .filter(device__shop_listings__product=product)
+        .prefetch_related(Prefetch("image", queryset=Image.objects.prefetch_renditions()))
+        .order_by("-is_main", "device_id", "taken_at", "pk")[:GALLERY_SIZE]
+    )
+    return photos
+
+
+def main_photo_image_id():
+    """For a listing (`OuterRef("product")`): the image of the main photo of one of its devices on sale."""
+    return Subquery(
+        _on_sale_photos()
+        .filter(device__shop_listings__product=OuterRef("product"))
+        .order_by("-is_main", "device_id", "pk")
+        .values("image_id")[:1]
+    )
+
+
+def images_with_renditions(image_ids) -> dict[int, Image]:
+    """The images of `image_ids` with their renditions already made (two queries, whatever their number)."""
+    return {image.pk: image for image in Image.objects.filter(pk__in=set(image_ids)).prefetch_renditions()}

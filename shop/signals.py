@@ -5,7 +5,7 @@ listing; the partner keeps the association's name."""
 from django.db.models.signals import post_delete, post_save, pre_save
 from oscar.core.loading import get_model
 
-from devices.models import Association
+from devices.models import Association, DevicePhoto
 from shop.catalogue import catalogue_changed
 from shop.models import ListedDevice, Listing
 from shop.services.listings import workshop_partner
@@ -39,7 +39,7 @@ def _catalogue_changed(sender, **kwargs):
 
 # Saves and deletions of what the listing page shows (the shop's services, Oscar's dashboard, the admin).
 # Stock changed with QuerySet.update() (Oscar's allocation, the after-sale steps) calls catalogue_changed().
-for _model in (Product, StockRecord, Listing, ListedDevice):
+for _model in (Product, StockRecord, Listing, ListedDevice, DevicePhoto):
     post_save.connect(_catalogue_changed, sender=_model, dispatch_uid=f"shop-catalogue-changed-{_model.__name__}")
     post_delete.connect(_catalogue_changed, sender=_model, dispatch_uid=f"shop-catalogue-deleted-{_model.__name__}")
 

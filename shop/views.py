@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from shop.catalogue import CATALOGUE_CACHE_SECONDS, PER_PAGE, SORT_LABELS, browse, catalogue_cache_key
+from shop.selectors import images_with_renditions
 
 
 @require_GET
@@ -24,6 +25,9 @@ def catalogue(request):
         if result.count is not None:
             paginator.count = result.count  # known from the facet counts: no second COUNT query
         page_obj = paginator.get_page(request.GET.get("page"))
+        images = images_with_renditions(listing.photo_image_id for listing in page_obj if listing.photo_image_id)
+        for listing in page_obj:
+            listing.photo = images.get(listing.photo_image_id)
         query_without_page = request.GET.copy()
         query_without_page.pop("page", None)
         main = render_to_string(

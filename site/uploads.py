@@ -19,19 +19,23 @@ MB = 1024 * 1024
 class FileKind:
     extension: str
     content_type: str
-    signatures: tuple[bytes, ...] = ()  # magic bytes the file starts with; none: a text file
+    signatures: tuple[bytes, ...] = ()  # magic bytes the file starts with (at `offset`); none: a text file
+    offset: int = 0
 
     def matches(self, head: bytes) -> bool:
         if self.signatures:
-            return any(head.startswith(magic) for magic in self.signatures)
+            return any(head[self.offset :].startswith(magic) for magic in self.signatures)
         return b"\x00" not in head  # text: no NUL byte (a binary file, UTF-16 or a spreadsheet has some)
 
 
 PDF = FileKind("pdf", "application/pdf", (b"%PDF-",))
 JPEG = FileKind("jpg", "image/jpeg", (b"\xff\xd8\xff",))
 PNG = FileKind("png", "image/png", (b"\x89PNG\r\n\x1a\n",))
+WEBP = FileKind("webp", "image/webp", (b"WEBP",), offset=8)  # RIFF....WEBP
+# What phone cameras write (iPhones: HEIF/HEIC), an ISO media file whose brand follows "ftyp".
+HEIC = FileKind("heic", "image/heic", (b"ftypheic", b"ftypheix", b"ftyphevc", b"ftypmif1", b"ftypmsf1"), offset=4)
 CSV = FileKind("csv", "text/csv")
-KINDS = {kind.extension: kind for kind in (PDF, JPEG, PNG, CSV)}
+KINDS = {kind.extension: kind for kind in (PDF, JPEG, PNG, WEBP, HEIC, CSV)}
 SNIFF_BYTES = 2048
 
 
