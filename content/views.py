@@ -7,15 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from oscar.core.loading import get_model
 from wagtail.models import Page
 
 from content import newsletter
 from content.forms import NewsletterForm
 from content.models import Subscriber
+from reemploi import product_search
 from reemploi.ratelimits import form_rate_limited
-
-Product = get_model("catalogue", "Product")
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,7 +86,7 @@ def search(request):
     if query:
         pages = Page.objects.live().public().specific().search(query)
         page_results = Paginator(pages, 10).get_page(request.GET.get("page"))
-        products = list(Product.objects.browsable().filter(title__icontains=query).order_by("title")[:12])
+        products = product_search.products_found(query)
     return render(
         request,
         "content/search.html",

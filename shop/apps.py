@@ -13,7 +13,12 @@ class ShopConfig(AppConfig):
         # registered in every process, not only in the worker that discovers them).
         from oscar.apps.analytics import receivers as oscar_analytics
 
+        from reemploi import product_search
+
         from . import signals, tasks, webhooks  # noqa: F401
+        from .catalogue import search_products
+
+        product_search.register(search_products)
 
         # Oscar counts every product view with a database write and keeps each signed-in visitor's viewing
         # history. Neither is used here, and the history is personal data we have no reason to keep.

@@ -4,18 +4,21 @@ Why not Oscar's Haystack browse: its default backend lists no products, and a se
 more service to run and keep in step with stock. Listings keep their facts in indexed columns (see
 `shop.models.Listing`), so the filters and facet counts take a few SQL queries on SQLite as on PostgreSQL
 (one per facet with a value chosen, one for all the others, one for the pickup places), right the moment
-stock changes; on PostgreSQL the text search uses its French full-text search.
+stock changes. The text search reads the words buyers use (`shop.search_words`), typos included.
 """
 
+import difflib
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
@@ -23,8 +26,8 @@ from oscar.core.loading import get_model
 from devices.models import Device
 from reemploi.cache_versions import CacheVersion
 from shop.models import Listing
+from shop.search_words import query_words
 from shop.selectors import main_photo_image_id
-from shop.wording import fold
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -41,6 +44,8 @@ SORT_LABELS = {
     "recent": _("Newest"),
 }
 PER_PAGE = 24
+# PostgreSQL: how close a word unknown to every listing must be to one of a listing's words (pg_trgm).
+TYPO_SIMILARITY = 0.4
 # The listing page's shared part is cached per query under a version that every catalogue change replaces.
 CATALOGUE_VERSION = CacheVersion("shop:catalogue-version")
 CATALOGUE_CACHE_SECONDS = 600
@@ -95,16 +100,49 @@ def _decimal(value):
         return None
 
 
-def _text_filter(query: str):
-    """Words of the query, without case or accents; on PostgreSQL with French stemming too."""
-    words = fold(query).split()[:8]
-    if connection.vendor == "postgresql":
-        vector = SearchVector("search_text", config="french")
-        return ("search", vector, SearchQuery(" ".join(words), config="french", search_type="plain"))
+def _vocabulary() -> list[str]:
+    """Every word public listings are found by, for correcting typos where trigrams are not available; kept
+    under the catalogue version."""
+    key = f"shop:search-vocabulary:{catalogue_version()}"
+    words = cache.get(key)
+    if words is None:
+        found = set()
+        for text in Listing.objects.filter(product__is_public=True).values_list("search_text", flat=True):
+            found.update(text.split())
+        words = sorted(found)
+        cache.set(key, words, CATALOGUE_CACHE_SECONDS)
+    return words
+
+
+def text_filter(query: str) -> Q:
+    """The listings holding every word of the query (see `shop.search_words`): a word is the start of one of
+    theirs (a size, a whole word); a word found in none of them is matched as a likely typo — by trigram
+    word similarity on PostgreSQL, by the closest known words (difflib) elsewhere."""
     condition = Q()
-    for word in words:
-        condition &= Q(search_text__contains=word)
-    return ("q", condition, None)
+    vocabulary = None
+    for word in query_words(query):
+        if word.replace(".", "", 1).isdigit():  # a bare size: memory, storage or screen, whole
+            matches = Q()
+            for spelled in (word, f"{word}go", f"{word}pouces"):
+                matches |= Q(search_text__contains=f" {spelled} ")
+        else:  # a size with its unit is a whole word; other words are the start of one
+            matches = Q(search_text__contains=f" {word} " if word[0].isdigit() else f" {word}")
+        if len(word) >= 4 and not word[0].isdigit():
+            vocabulary = _vocabulary() if vocabulary is None else vocabulary
+            if not any(known.startswith(word) for known in vocabulary):  # no listing has it: a typo?
+                if connection.vendor == "postgresql":
+                    matches |= GreaterThanOrEqual(TrigramWordSimilarity(word, "search_text"), TYPO_SIMILARITY)
+                else:
+                    for close in difflib.get_close_matches(word, vocabulary, n=3, cutoff=0.75):
+                        matches |= Q(search_text__contains=f" {close} ")
+        condition &= matches
+    return condition
+
+
+def search_products(query: str, limit: int = 12) -> list:
+    """The public products found by `query`, as in the catalogue (the site search shows these)."""
+    listings = Listing.objects.filter(product__is_public=True).filter(_available_at()).filter(text_filter(query))
+    return [listing.product for listing in listings.select_related("product").order_by("price", "pk")[:limit]]
 
 
 @dataclass
@@ -127,11 +165,7 @@ def browse(params) -> Browse:
 
     base = Listing.objects.filter(product__is_public=True)
     if query:
-        kind, expression, search_query = _text_filter(query)
-        if kind == "search":
-            base = base.annotate(search=expression).filter(search=search_query)
-        else:
-            base = base.filter(expression)
+        base = base.filter(text_filter(query))
     if price_min is not None:
         base = base.filter(price__gte=price_min)
     if price_max is not None:

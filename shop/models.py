@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from devices.models import Association, Device
-from shop.wording import fold
+from shop.search_words import listing_words
 
 
 class Workshop(models.Model):
@@ -55,7 +55,7 @@ class Listing(models.Model):
     battery_health_min = models.PositiveSmallIntegerField(
         _("minimum battery health (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
-    # Lower-case, accent-free words of the title and facts: what the text search reads on SQLite.
+    # The words the listing is found by (`shop.search_words`): lower case, no accents, sizes with their units.
     search_text = models.TextField(editable=False, blank=True)
 
     class Meta:
@@ -66,7 +66,7 @@ class Listing(models.Model):
         return f"{self.brand} {self.model_name} ({self.get_grade_display()})"
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(" ".join([self.product.title, self.brand, self.model_name, self.cpu, self.os]))
+        self.search_text = f" {listing_words(self)} "  # spaced at both ends: words are matched from their start
         super().save(*args, **kwargs)
 
     def grade_criteria(self):

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "sorl.thumbnail",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # trigram lookups of the shop's search (inactive on other databases)
     "django_ratelimit",
 ]
 
