@@ -26,23 +26,48 @@ single_login_patterns = [
     path("boutique/password-reset/", login_redirect("account_reset_password")),
 ]
 
-urlpatterns = single_login_patterns + [
-    path("admin/", include(wagtailadmin_urls)),
-    path("django-admin/", admin.site.urls),
-    path("documents/", include(wagtaildocs_urls)),
-    path("compte/", include("allauth.urls")),
-    path("boutique/catalogue/", shop_views.catalogue, name="shop_catalogue"),
-    path("boutique/", include("shop.urls")),
-    path("boutique/", include(apps.get_app_config("oscar").urls[0])),
-    path("newsletter/", include("content.urls")),
-    path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
-    path("location/", include("rental.urls")),
-    path("", include("devices.urls")),
-    path("recherche/", content_views.search, name="search"),
-    path("sitemap.xml", sitemap, name="sitemap"),
-    path("robots.txt", content_views.robots_txt, name="robots_txt"),
-    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
+# Oscar's own pages that ours replace lead to ours (its old search, offers, categories and ranges, the
+# customer area with its wishlists, addresses and saved baskets); its stock alerts stay (the product page's
+# form for an unavailable product uses them).
+_catalogue = RedirectView.as_view(url="/boutique/catalogue/", query_string=True, permanent=True)
+_my_orders = RedirectView.as_view(url="/boutique/commandes/", permanent=False)
+_account = RedirectView.as_view(url="/compte/email/", permanent=False)
+oscar_leftover_patterns = [
+    path("boutique/search/", _catalogue),
+    re_path(r"^boutique/offers/", _catalogue),
+    re_path(r"^boutique/catalogue/(category|ranges)/", _catalogue),
+    re_path(r"^boutique/wishlists/", _catalogue),
+    path("boutique/basket/saved/", RedirectView.as_view(url="/boutique/basket/", permanent=False)),
+    path("boutique/accounts/", _my_orders),
+    path("boutique/accounts/orders/", _my_orders),
+    path(
+        "boutique/accounts/orders/<str:number>/",
+        RedirectView.as_view(pattern_name="shop_order_detail", permanent=False),
+    ),
+    re_path(r"^boutique/accounts/(profile|emails|addresses|notifications|wishlists|change-password)/", _account),
 ]
+
+urlpatterns = (
+    single_login_patterns
+    + oscar_leftover_patterns
+    + [
+        path("admin/", include(wagtailadmin_urls)),
+        path("django-admin/", admin.site.urls),
+        path("documents/", include(wagtaildocs_urls)),
+        path("compte/", include("allauth.urls")),
+        path("boutique/catalogue/", shop_views.catalogue, name="shop_catalogue"),
+        path("boutique/", include("shop.urls")),
+        path("boutique/", include(apps.get_app_config("oscar").urls[0])),
+        path("newsletter/", include("content.urls")),
+        path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
+        path("location/", include("rental.urls")),
+        path("", include("devices.urls")),
+        path("recherche/", content_views.search, name="search"),
+        path("sitemap.xml", sitemap, name="sitemap"),
+        path("robots.txt", content_views.robots_txt, name="robots_txt"),
+        path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
+    ]
+)
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,7 +1,12 @@
 from django import template
+from django.conf import settings
+from django.utils import timezone
+from oscar.core.loading import get_model
 
 from shop.catalogue import catalogue_version as current_catalogue_version
-from shop.selectors import product_photos
+from shop.selectors import delivery_rate, product_photos
+
+Voucher = get_model("voucher", "Voucher")
 
 register = template.Library()
 
@@ -16,3 +21,26 @@ def catalogue_version() -> str:
 def product_gallery(product) -> list:
     """The photos of the devices on sale under `product`, main ones first."""
     return product_photos(product)
+
+
+@register.simple_tag
+def basket_line_photo(product):
+    """The main photo of a basket line's product, or None (the page then shows its category's drawing)."""
+    photos = product_photos(product)
+    return photos[0] if photos else None
+
+
+@register.simple_tag
+def delivery_rate_amount():
+    return delivery_rate()
+
+
+@register.simple_tag
+def vouchers_offered() -> bool:
+    """Whether any offer asks for a code: the promo-code box is shown only then."""
+    return Voucher.objects.filter(end_datetime__gte=timezone.now(), start_datetime__lte=timezone.now()).exists()
+
+
+@register.simple_tag
+def margin_scheme() -> bool:
+    return settings.SHOP_MARGIN_SCHEME
