@@ -1,8 +1,12 @@
 """Keep cached HTML and menus right (any change of what is published makes them stale); a new member
 association gets the draft of its member page."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sites.models import Site as DjangoSite
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
@@ -49,3 +53,17 @@ def member_page_draft(sender, instance, created, raw=False, **kwargs):
 
 
 post_save.connect(member_page_draft, sender=Association, dispatch_uid="content-member-page-draft")
+
+
+def site_domain_follow_base_url(sender, **kwargs):
+    """After every migration: the Django Site (allauth's and Oscar's e-mails) is SITE_BASE_URL's host and
+    port, so links in those e-mails reach the site as it is served (`make run PORT=…` included)."""
+    if sender.name != "content":
+        return
+    domain = urlsplit(settings.SITE_BASE_URL).netloc
+    if domain:
+        manager = DjangoSite.objects.using(kwargs.get("using", "default"))
+        manager.filter(pk=settings.SITE_ID).exclude(domain=domain).update(domain=domain)
+
+
+post_migrate.connect(site_domain_follow_base_url, dispatch_uid="content-site-domain")

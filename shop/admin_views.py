@@ -155,7 +155,13 @@ class OrderStatusView(OrderStepView):
         if status == OrderStatus.CANCELLED:
             order_services.order_cancel(order=order, actor=self.request.user)
         else:
-            order_services.order_set_status(order=order, status=status, actor=self.request.user)
+            order_services.order_set_status(
+                order=order,
+                status=status,
+                actor=self.request.user,
+                carrier=form.cleaned_data.get("carrier", ""),
+                tracking_number=form.cleaned_data.get("tracking_number", ""),
+            )
         return status
 
     def success_message(self, order, status) -> str:

@@ -238,10 +238,24 @@ class OrderStatusForm(OrderStepForm):
     """The page offers the statuses the order may take next, one button each; the service checks the pipeline."""
 
     status = forms.ChoiceField(label=_("Status"), choices=[(status, status) for status in STAFF_STATUSES])
+    carrier = forms.ChoiceField(
+        label=_("Carrier"), choices=[("", "—"), *Checkout.Carrier.choices], required=False, widget=forms.Select
+    )
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=40, required=False)
 
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, order=order, **kwargs)
         self.next_statuses = [status for status in order.available_statuses() if status in STAFF_STATUSES]
+        self.ships = OrderStatus.SHIPPED in self.next_statuses
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == OrderStatus.SHIPPED:
+            if not data.get("carrier"):
+                self.add_error("carrier", _("Say which carrier takes the parcel."))
+            if not (data.get("tracking_number") or "").strip():
+                self.add_error("tracking_number", _("Give the parcel's tracking number: the buyer follows it."))
+        return data
 
 
 class OrderRefundForm(OrderStepForm):

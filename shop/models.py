@@ -1,6 +1,7 @@
 """The shop's own records beside Oscar's: workshops (Oscar partners), listings and the devices under them."""
 
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -196,6 +197,23 @@ class Checkout(models.Model):
         CASH = "cash", _("cash")
         CHEQUE = "cheque", _("cheque")
 
+    class Carrier(models.TextChoices):
+        """Who carries a home delivery; `TRACKING_URLS` gives where the buyer follows the parcel."""
+
+        COLISSIMO = "colissimo", "Colissimo (La Poste)"
+        CHRONOPOST = "chronopost", "Chronopost"
+        MONDIAL_RELAY = "mondial_relay", "Mondial Relay"
+        DPD = "dpd", "DPD"
+        GLS = "gls", "GLS"
+
+    TRACKING_URLS = {
+        Carrier.COLISSIMO: "https://www.laposte.fr/outils/suivre-vos-envois?code={number}",
+        Carrier.CHRONOPOST: "https://www.chronopost.fr/tracking-no-cms/suivi-page?listeNumerosLT={number}",
+        Carrier.MONDIAL_RELAY: "https://www.mondialrelay.fr/suivi-de-colis/?NumeroExpedition={number}",
+        Carrier.DPD: "https://trace.dpd.fr/fr/trace/{number}",
+        Carrier.GLS: "https://gls-group.com/FR/fr/suivi-colis/?match={number}",
+    }
+
     class State(models.TextChoices):
         STARTED = "started", _("awaiting card authorisation")
         PLACED = "placed", _("order placed")
@@ -237,6 +255,9 @@ class Checkout(models.Model):
     # reminder goes out the day before; past it, the reservation is cancelled and the stock released.
     reserved_until = models.DateTimeField(_("reserved until"), null=True, blank=True, db_index=True)
     reminded_at = models.DateTimeField(_("reminded on"), null=True, blank=True)
+    # Home delivery: the parcel's carrier and tracking number, given when the order is shipped.
+    carrier = models.CharField(_("carrier"), max_length=20, choices=Carrier.choices, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("checkout")
@@ -245,6 +266,11 @@ class Checkout(models.Model):
 
     def __str__(self):
         return self.order_number
+
+    @property
+    def tracking_url(self) -> str:
+        template = self.TRACKING_URLS.get(self.carrier)
+        return template.format(number=quote(self.tracking_number)) if template and self.tracking_number else ""
 
 
 class InvoiceCounter(models.Model):

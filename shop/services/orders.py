@@ -141,8 +141,9 @@ def _all_lines_bound(order) -> bool:
 
 
 @transaction.atomic
-def order_set_status(*, order, status: str, actor) -> None:
-    """Ready for pickup, shipped or handed over; handing over needs every line bound to its device."""
+def order_set_status(*, order, status: str, actor, carrier: str = "", tracking_number: str = "") -> None:
+    """Ready for pickup, shipped (with the parcel's carrier and tracking number) or handed over; shipping
+    and handing over need every line bound to its device."""
     order = _locked_order(order)
     if status not in order.available_statuses():
         raise AfterSaleRefused(
@@ -150,8 +151,14 @@ def order_set_status(*, order, status: str, actor) -> None:
         )
     if status in (OrderStatus.SHIPPED, OrderStatus.HANDED_OVER) and not _all_lines_bound(order):
         raise AfterSaleRefused(_("Scan the device of every line before it leaves the workshop."))
-    order.set_status(status)
     record = order.checkout
+    if status == OrderStatus.SHIPPED:
+        tracking_number = tracking_number.strip()
+        if carrier not in Checkout.Carrier.values or not tracking_number:
+            raise AfterSaleRefused(_("Give the parcel's carrier and tracking number: the buyer follows it."))
+        record.carrier, record.tracking_number = carrier, tracking_number
+        record.save(update_fields=["carrier", "tracking_number"])
+    order.set_status(status)
     if status == OrderStatus.HANDED_OVER:
         Checkout.objects.filter(pk=record.pk).update(handed_over_at=timezone.now())
     kind = STATUS_EMAILS.get(status)

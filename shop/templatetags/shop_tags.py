@@ -44,3 +44,10 @@ def vouchers_offered() -> bool:
 @register.simple_tag
 def margin_scheme() -> bool:
     return settings.SHOP_MARGIN_SCHEME
+
+
+@register.simple_tag
+def delivery_terms() -> dict:
+    """What delivery costs and how long it takes (SHOP_DELIVERY_FLAT_RATE, SHOP_DELIVERY_DAYS)."""
+    low, high = settings.SHOP_DELIVERY_DAYS
+    return {"rate": delivery_rate(), "days_min": low, "days_max": high}

@@ -408,6 +408,9 @@ OSCAR_SHOP_TAGLINE = "Ordinateurs reconditionnés en Bretagne"
 OSCAR_DEFAULT_CURRENCY = "EUR"
 OSCAR_CURRENCY_FORMAT = {"EUR": {"currency_digits": False, "format_type": "standard"}}
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
+# Oscar's e-mails (stock alerts…) build their links from the Django Site's domain, which follows
+# SITE_BASE_URL (port included: `content.signals.site_domain_follow_base_url`), and this scheme.
+OSCAR_URL_SCHEMA = SITE_BASE_URL.split("://", 1)[0]
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_ALLOW_GUEST_CHECKOUT_WITH_ACCOUNT = True
 OSCAR_HOMEPAGE = reverse_lazy("catalogue:index")
@@ -432,6 +435,8 @@ OSCAR_ORDER_STATUS_CASCADE = {}
 # Home delivery is a flat rate (euros, incl. VAT); pickup at the association holding the stock is free.
 SHOP_DELIVERY_FLAT_RATE = env.str("SHOP_DELIVERY_FLAT_RATE", default="12.00")
 SHOP_WITHDRAWAL_DAYS = 14  # Code de la consommation, L221-18
+# Home delivery's usual lead time in working days (from, to), shown on product pages.
+SHOP_DELIVERY_DAYS = tuple(env.list("SHOP_DELIVERY_DAYS", cast=int, default=[2, 5]))
 # Payment at pickup: how long the devices are held for the buyer, and when the reminder goes out.
 SHOP_PICKUP_RESERVATION_DAYS = env.int("SHOP_PICKUP_RESERVATION_DAYS", default=5)
 SHOP_PICKUP_REMINDER_HOURS = env.int("SHOP_PICKUP_REMINDER_HOURS", default=24)

@@ -143,3 +143,15 @@ def test_the_data_migration_moves_the_page_fields_onto_the_associations(base_dat
         "Samedi : 10 h – 12 h",
     )
     assert Association.objects.count() == 2
+
+
+def test_the_django_site_follows_site_base_url_after_migrating(settings):
+    """allauth's and Oscar's e-mails build links from the Django Site: its domain keeps SITE_BASE_URL's port."""
+    from django.apps import apps
+    from django.contrib.sites.models import Site
+
+    from content.signals import site_domain_follow_base_url
+
+    settings.SITE_BASE_URL = "http://127.0.0.1:8123"
+    site_domain_follow_base_url(sender=apps.get_app_config("content"), using="default")
+    assert Site.objects.get(pk=settings.SITE_ID).domain == "127.0.0.1:8123"

@@ -194,11 +194,21 @@ def test_binding_devices_records_the_sale_in_the_registry(client, stripe_live, s
     stock = StockRecord.objects.get(product=product)
     assert (stock.num_in_stock, stock.num_allocated) == (0, 0)
 
-    staff.post(f"/admin/boutique/commandes/{order.number}/statut/", {"status": OrderStatus.SHIPPED})
-    staff.post(f"/admin/boutique/commandes/{order.number}/statut/", {"status": OrderStatus.HANDED_OVER})
+    status_url = f"/admin/boutique/commandes/{order.number}/statut/"
+    staff.post(status_url, {"status": OrderStatus.SHIPPED})  # no tracking number: refused
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    staff.post(status_url, {"status": OrderStatus.SHIPPED, "carrier": "colissimo", "tracking_number": "6A123456789"})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SHIPPED and order.checkout.tracking_number == "6A123456789"
+    (shipped,) = [message for message in mail.outbox if "expédiée" in message.subject]
+    assert "Colissimo (La Poste)" in shipped.body and "6A123456789" in shipped.body
+    assert "https://www.laposte.fr/outils/suivre-vos-envois?code=6A123456789" in shipped.body
+    page = client.get(f"/boutique/commandes/{order.number}/").content.decode()
+    assert "6A123456789" in page and "suivre-vos-envois" in page
+    staff.post(status_url, {"status": OrderStatus.HANDED_OVER})
     order.refresh_from_db()
     assert order.status == OrderStatus.HANDED_OVER and order.checkout.handed_over_at
-    assert any("expédiée" in message.subject for message in mail.outbox)
     # The buyer's order page links the passport of the device bought.
     assert f"/appareil/{device.asset_tag}/" in client.get(f"/boutique/commandes/{order.number}/").content.decode()
 
