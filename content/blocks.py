@@ -96,6 +96,23 @@ class VideoLinkBlock(blocks.StructBlock):
         preview_value = {"title": "Visite d'un atelier", "url": "https://video.example/atelier", "duration": "3 min"}
 
 
+class LegalFactsBlock(blocks.StructBlock):
+    """Facts kept in the site's settings (Settings › Organisation), shown where an editor places them: the
+    publisher, the host, the consumer mediator. Typed once, never copied into a page."""
+
+    facts = blocks.ChoiceBlock(
+        label=_("Facts"),
+        choices=[("publisher", _("Publisher")), ("host", _("Host")), ("mediator", _("Consumer mediator"))],
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Legal facts from the settings")
+        template = "blocks/legal_facts_block.html"
+        description = _("The publisher, the host or the consumer mediator, as set in Settings › Organisation")
+        preview_value = {"facts": "publisher"}
+
+
 class BaseStreamBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
         label=_("Heading"),
@@ -117,3 +134,4 @@ class BaseStreamBlock(blocks.StreamBlock):
     key_figure = KeyFigureBlock()
     call_to_action = CallToActionBlock()
     video_link = VideoLinkBlock()
+    legal_facts = LegalFactsBlock()

@@ -22,6 +22,11 @@ def paragraph(*texts):
     return {"type": "paragraph", "value": "".join(f"<p>{text}</p>" for text in texts)}
 
 
+def legal_facts(facts):
+    """The publisher, the host or the mediator, as set in Settings › Organisation (never typed in a page)."""
+    return {"type": "legal_facts", "value": {"facts": facts}}
+
+
 def bullets(*items):
     return {"type": "paragraph", "value": "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"}
 
@@ -548,14 +553,11 @@ LEGAL_PAGES = [
         "intro": "Qui édite et qui héberge ce site.",
         "body": [
             heading("Éditeur du site"),
-            paragraph(
-                "Le site est édité par OGO – Ordi Grand Ouest, réseau d'associations de réemploi informatique en "
-                "Bretagne (association loi de 1901, adresse et numéro RNA de démonstration).",
-                "Directrice ou directeur de la publication : la présidence de l'association.",
-                "Contact : contact@reemploi.example.",
-            ),
+            legal_facts("publisher"),
             heading("Hébergement"),
-            paragraph("Hébergeur : à compléter lors de la mise en production (nom, adresse, téléphone)."),
+            legal_facts("host"),
+            heading("Médiation de la consommation"),
+            legal_facts("mediator"),
             heading("Contenus"),
             paragraph(
                 "Les associations présentées comme « de démonstration » et les témoignages signalés comme tels sont "
@@ -594,6 +596,12 @@ LEGAL_PAGES = [
                 "Vous pouvez demander la réparation ou le remplacement de l'appareil et, à défaut, une réduction du "
                 "prix ou la résolution de la vente.",
             ),
+            heading("Réclamations et médiation"),
+            paragraph(
+                "Pour toute réclamation, écrivez-nous à contact@reemploi.example ou à l'adresse de l'association "
+                "qui vous a vendu l'appareil : nous répondons sous quinze jours."
+            ),
+            legal_facts("mediator"),
             heading("Droit de rétractation"),
             paragraph(
                 "Vous disposez de quatorze jours à compter de la réception ou du retrait de votre commande pour "
@@ -725,4 +733,13 @@ ORGANISATION = {
     "phone": "02 61 91 00 00",
     "address": "Réseau OGO – Ordi Grand Ouest\nAdresse de démonstration\n35600 Redon",
     "footer_text": "Huit associations bretonnes pour le réemploi informatique et l'inclusion numérique.",
+    # The demonstration's own values, said as such: production sets the real ones in Settings › Organisation.
+    "legal_status": "association loi de 1901 (démonstration : numéro RNA et SIRET fictifs)",
+    "publication_director": "la présidence de l'association (démonstration)",
+    "host_name": "le poste qui exécute la démonstration (make run)",
+    "host_address": "Démonstration locale : aucun hébergeur, le site n'est servi qu'à cette machine",
+    "host_phone": "",
+    "mediator_name": "le médiateur de la consommation auquel le réseau adhère (démonstration)",
+    "mediator_address": "Démonstration : la liste des médiateurs agréés est publiée par la CECMC",
+    "mediator_url": "https://www.economie.gouv.fr/mediation-conso",
 }
