@@ -86,6 +86,9 @@ def checkout(request):
 def checkout_payment(request):
     """The card step: Stripe.js tokenises the card, the server authorises the amount, then places the order."""
     basket = request.basket
+    if basket.pk is None or basket.is_empty:  # a visitor with no basket yet, or opening the page directly
+        messages.info(request, _("Your basket is empty."))
+        return redirect("basket:summary")
     record = Checkout.objects.filter(basket=basket, state=Checkout.State.STARTED, method=Checkout.Method.CARD).first()
     if record is None or not stripe_api.enabled():
         return redirect("shop_checkout")

@@ -477,5 +477,8 @@ LOGGING = {
         # One line per task run is noise (inline tasks on the embedded defaults print them all).
         "celery.app.trace": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # Oscar's stock alerts log two lines per product whose stock changes (the demo lists dozens).
+        "oscar.apps.communication.utils": {"level": "WARNING"},
+        "oscar.alerts": {"level": "WARNING"},
     },
 }

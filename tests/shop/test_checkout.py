@@ -55,6 +55,13 @@ def test_the_payment_page_says_test_mode_with_test_keys_only(client, stripe_live
     assert "Mode test" not in page and "4242" not in page
 
 
+def test_a_fresh_visitor_opening_the_payment_page_is_sent_to_the_basket(client, stripe_live):
+    response = client.get("/boutique/checkout/paiement/")
+    assert response.status_code == 302 and response["Location"] == "/boutique/basket/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Votre panier est vide" in page
+
+
 def test_bad_postcode_redisplays_the_form_with_input_kept(client, stripe_live, stocked_product):
     add_to_basket(client, stocked_product(units=1))
     response = client.post("/boutique/checkout/", checkout_form(postcode="3500", line1="12 quai Duguay-Trouin"))
