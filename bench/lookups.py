@@ -1,14 +1,18 @@
 """Paths that depend on the demo data, looked up in the benchmark database.
 
 Run by run.py in a child process with the site's settings and environment; prints a JSON object
-{name: path or null} for the names given on the command line. To measure a new kind of page whose
-path is not fixed, add a function here and use "{name}" as its path in run.py's PAGES.
+{name: path, list of paths, or null} for the names given on the command line. To measure a new kind of
+page whose path is not fixed, add a function here and use "{name}" as its path in run.py's PAGES; a
+function returning a list ("{*name}" in PAGES) makes wrk spread its requests over all those paths.
 """
 
+import itertools
 import json
 import os
+import random
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,7 +61,59 @@ def product():
     return listing.product.get_absolute_url() if listing else None
 
 
-LOOKUPS = {"story": story, "news": news, "product": product}
+def _all_live(model_label):
+    from django.apps import apps
+
+    pages = apps.get_model(model_label).objects.live().public().order_by("path")
+    return [parts[2] for parts in (page.get_url_parts() for page in pages) if parts]
+
+
+def stories():
+    """Every live story (not one repeated)."""
+    return _all_live("content.StoryPage")
+
+
+def news_items():
+    """Every live news item."""
+    return _all_live("content.NewsPage")
+
+
+def products():
+    """Every product page of the catalogue in stock, as buyers reach them."""
+    from shop.catalogue import _available_at
+    from shop.models import Listing
+
+    listings = Listing.objects.filter(product__is_public=True).filter(_available_at()).select_related("product")
+    return [listing.product.get_absolute_url() for listing in listings.order_by("pk")]
+
+
+def listings():
+    """400 distinct listing pages: combinations of category, grade, memory, a search word, the sort and the
+    page, drawn with a fixed seed (the same set every run)."""
+    categories = ["", "laptop", "desktop", "screen"]
+    grades = ["", "A", "B", "C"]
+    memories = ["", "8", "16"]
+    words = ["", "lenovo", "dell", "hp", "ordinateur portable", "ssd 256", "thinkpad"]
+    sorts = ["prix", "-prix", "memoire", "recent"]
+    pages = ["", "2"]
+    combinations = list(itertools.product(categories, grades, memories, words, sorts, pages))
+    random.Random(2026).shuffle(combinations)
+    paths = []
+    for category, grade, memory, word, sort, page in combinations[:400]:
+        params = {"categorie": category, "etat": grade, "memoire": memory, "q": word, "tri": sort, "page": page}
+        paths.append("/boutique/catalogue/?" + urlencode({k: v for k, v in params.items() if v}))
+    return paths
+
+
+LOOKUPS = {
+    "story": story,
+    "news": news,
+    "product": product,
+    "stories": stories,
+    "news_items": news_items,
+    "products": products,
+    "listings": listings,
+}
 
 
 def main(names):

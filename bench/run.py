@@ -43,6 +43,8 @@ PAGES = [
     ("home", "/"),
     ("news list", "/actualites/"),
     ("story", "{story}"),
+    ("every story", "{*stories}"),
+    ("every news item", "{*news_items}"),
 ]
 # The shop, on the benchmark catalogue (SHOP_PRODUCTS products, bench/shop_catalogue.py): a listing with
 # three filters, a sort and a page, and a product page ("{product}": a laptop in stock at several
@@ -56,6 +58,9 @@ SHOP_PAGES = [
         {"uncached": 0.04, "cached": None},
     ),
     ("product page", "{product}", {"uncached": 0.05, "cached": None}),
+    # Not one URL repeated: 400 distinct filter combinations and pages, and every product in stock.
+    ("shop listings (400 combinations)", "{*listings}", {"uncached": 0.04, "cached": None}),
+    ("every product page", "{*products}", {"uncached": 0.05, "cached": None}),
 ]
 BARE_PATH = "/"
 # Minimum share of the bare view's requests/s each page must reach, per mode (unless the page has its own).
@@ -172,8 +177,10 @@ def shop_catalogue(env, products, build):
 
 
 def resolve(pages, env):
-    """Fill the "{name}" placeholders from the database; pages whose lookup finds nothing are skipped."""
-    names = sorted({name for page in pages for name in re.findall(r"\{(\w+)\}", page["path"])})
+    """Fill the "{name}" placeholders from the database; "{*name}" stands for all the paths its lookup finds
+    (wrk then spreads its requests over them). Pages whose lookup finds nothing are skipped."""
+    pattern = r"\{\*?(\w+)\}"
+    names = sorted({name for page in pages for name in re.findall(pattern, page["path"])})
     found = {}
     if names:
         out = run_step(f"look up {', '.join(names)}", [PYTHON, str(BENCH / "lookups.py"), *names], env)
@@ -181,14 +188,19 @@ def resolve(pages, env):
     resolved, skipped = [], []
     for page in pages:
         label, path = page["label"], page["path"]
-        missing = [n for n in re.findall(r"\{(\w+)\}", path) if not found.get(n)]
+        missing = [n for n in re.findall(pattern, path) if not found.get(n)]
         if missing:
             skipped.append(
                 {"label": label, "path": path, "goals": page["goals"], "error": f"nothing found for {{{missing[0]}}}"}
             )
             print(f"  WARNING: skipping {label}: no page for {{{missing[0]}}} in the database (demo data?)")
             continue
-        resolved.append(page | {"path": re.sub(r"\{(\w+)\}", lambda m: found[m.group(1)], path)})
+        many = re.fullmatch(r"\{\*(\w+)\}", path)
+        if many:
+            paths = found[many.group(1)]
+            resolved.append(page | {"path": f"{len(paths)} distinct paths", "paths": paths})
+        else:
+            resolved.append(page | {"path": re.sub(pattern, lambda m: found[m.group(1)], path)})
     return resolved, skipped
 
 
@@ -292,25 +304,46 @@ def parse_wrk(output):
     }
 
 
-def wrk(url, args, duration):
+# wrk's Lua script for a page measured over many paths: each connection walks the list from its own start.
+ROTATE_SCRIPT = """
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+local counter = 0
+function setup(thread) counter = counter + 1; thread:set("offset", counter * 7919) end
+function init(args) position = offset end
+function request()
+  position = position % #paths + 1
+  return wrk.format("GET", paths[position])
+end
+"""
+
+
+def wrk(url, args, duration, paths=None):
     cmd = [
         "wrk", "--latency",
         "--threads", str(args.threads),
         "--connections", str(args.connections),
         "--duration", f"{duration}s",
         "--timeout", "10s",
-        url,
     ]  # fmt: skip
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30)
+    env = None
+    if paths:
+        VAR.mkdir(parents=True, exist_ok=True)
+        (VAR / "paths.txt").write_text("\n".join(paths) + "\n")
+        (VAR / "rotate.lua").write_text(ROTATE_SCRIPT)
+        cmd += ["--script", str(VAR / "rotate.lua")]
+        env = {**os.environ, "BENCH_PATHS": str(VAR / "paths.txt")}
+    cmd.append(url)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30, env=env)
     if proc.returncode:
         raise BenchError(f"wrk exited with {proc.returncode}:\n{proc.stdout}{proc.stderr}")
     return parse_wrk(proc.stdout)
 
 
-def measure(url, args):
+def measure(url, args, paths=None):
     if args.warmup > 0:
-        wrk(url, args, args.warmup)
-    return wrk(url, args, args.duration)
+        wrk(url, args, args.warmup, paths)
+    return wrk(url, args, args.duration, paths)
 
 
 def cache_state(headers):
@@ -337,8 +370,13 @@ def run_mode(mode, pages, bare, args):
         results, measurable = [], []
         for page in pages:
             label, path = page["label"], page["path"]
-            status, _, size = fetch(site.base + path)
+            # A page measured over many paths: its first ones are checked (wrk counts any non-2xx later).
+            probe = page["paths"][:5] if page.get("paths") else [path]
+            answers = [fetch(site.base + one) for one in probe]
+            status, size = next(((s, n) for s, _h, n in answers if s != 200), (200, answers[0][2]))
             row = {"label": label, "path": path, "status": status, "bytes": size, "goal": page["goals"][mode]}
+            if page.get("paths"):
+                row["paths"], row["distinct_paths"] = page["paths"], len(page["paths"])
             if status != 200:
                 row["error"] = f"HTTP {status}"
                 print(f"  WARNING: {label} {path} answers HTTP {status}: not measured")
@@ -350,14 +388,17 @@ def run_mode(mode, pages, bare, args):
         bare_before = measure(bare.base + BARE_PATH, args)
         for row in measurable:
             print(f"  {row['label']} {row['path']} …", flush=True)
-            row.update(measure(site.base + row["path"], args))
+            paths = row.get("paths")
+            row.update(measure(site.base + (paths[0] if paths else row["path"]), args, paths))
         print(f"  bare view {BARE_PATH} (after) …", flush=True)
         bare_after = measure(bare.base + BARE_PATH, args)
         if mode == "cached":
             for row in measurable:
-                row["cache"] = cache_state(fetch(site.base + row["path"])[1])
+                row["cache"] = cache_state(fetch(site.base + (row.get("paths") or [row["path"]])[0])[1])
     finally:
         site.stop()
+    for row in results:
+        row.pop("paths", None)  # the count is kept, not the thousands of paths
 
     bare_row = {
         "label": "bare view",
