@@ -53,7 +53,8 @@ def test_the_shop_pages_have_no_html_error(client, vnu, stocked_product, tmp_pat
     for name, path in {"basket": "/boutique/basket/", "checkout": "/boutique/checkout/"}.items():
         files.append(tmp_path / f"{name}.html")
         files[-1].write_bytes(client.get(path).content)
+    java = shutil.which("java")
     result = subprocess.run(
-        ["java", "-jar", str(vnu), "--errors-only", *map(str, files)], capture_output=True, text=True, timeout=120
+        [java, "-jar", str(vnu), "--errors-only", *map(str, files)], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr
