@@ -19,6 +19,7 @@ from shop.models import ListedDevice
 from shop.order_links import guest_order_remember, guest_orders, order_link_valid
 from shop.selectors import can_withdraw, pickup_association, withdrawal_deadline
 from shop.services.invoices import invoice_pdf_bytes
+from shop.services import AfterSaleRefused
 from shop.services.orders import withdrawal_request
 
 Order = get_model("order", "Order")
@@ -100,7 +101,11 @@ def order_withdraw(request, number):
         return redirect("shop_order_detail", number=number)
     form = WithdrawalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        withdrawal_request(order=order, reason=form.cleaned_data["reason"])
+        try:
+            withdrawal_request(order=order, reason=form.cleaned_data["reason"])
+        except AfterSaleRefused as refusal:  # withdrawn meanwhile (a second tab), or the deadline just passed
+            messages.error(request, " ".join(refusal.messages))
+            return redirect("shop_order_detail", number=number)
         messages.success(request, _("Your withdrawal is recorded. An acknowledgment has been sent by e-mail."))
         return redirect("shop_order_detail", number=number)
     return render(

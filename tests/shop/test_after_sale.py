@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -14,6 +15,7 @@ from reemploi.validators import luhn_valid
 from shop.models import Checkout, Invoice, InvoiceCounter, OrderStatus, Organisation, Quote, Withdrawal
 from shop.services import AfterSaleRefused, orders
 from tests import factories
+from tests.concurrency import at_once
 from tests.shop.helpers import add_to_basket, checkout_form, pay
 
 Order = get_model("order", "Order")
@@ -211,6 +213,26 @@ def test_binding_devices_records_the_sale_in_the_registry(client, stripe_live, s
     assert order.status == OrderStatus.HANDED_OVER and order.checkout.handed_over_at
     # The buyer's order page links the passport of the device bought.
     assert f"/appareil/{device.asset_tag}/" in client.get(f"/boutique/commandes/{order.number}/").content.decode()
+
+
+def test_two_withdrawals_sent_at_once_record_one_and_never_a_500(client, stripe_live, shop_staff, stocked_product):
+    """The buyer confirms the withdrawal in two tabs at the same moment: one is recorded, the other is told."""
+    order, product = _paid_card_order(client, stocked_product)
+    staff = Client()
+    staff.force_login(shop_staff)
+    device = product.listed_devices.get().device
+    staff.post(
+        f"/admin/boutique/commandes/{order.number}/appareil/",
+        {"line": order.lines.get().pk, "asset_tag": device.asset_tag},
+    )
+    staff.post(f"/admin/boutique/commandes/{order.number}/statut/", {"status": OrderStatus.HANDED_OVER})
+    url = f"/boutique/commandes/{order.number}/retractation/"
+    client.get(url)
+    tabs = [client, Client()]
+    tabs[1].cookies = client.cookies
+    responses = at_once(*[lambda tab=tab: tab.post(url, {"confirm": "on"}) for tab in tabs])
+    assert all(response.status_code == 302 for response in responses)
+    assert Withdrawal.objects.filter(order=order).count() == 1
 
 
 def test_withdrawal_then_refund_through_stripe(client, stripe_live, shop_staff, stocked_product):
