@@ -18,8 +18,8 @@ from shop.forms import WithdrawalForm
 from shop.models import ListedDevice
 from shop.order_links import guest_order_remember, guest_orders, order_link_valid
 from shop.selectors import can_withdraw, pickup_association, withdrawal_deadline
-from shop.services.invoices import invoice_pdf_bytes
 from shop.services import AfterSaleRefused
+from shop.services.invoices import invoice_pdf_bytes
 from shop.services.orders import withdrawal_request
 
 Order = get_model("order", "Order")
