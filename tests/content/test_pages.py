@@ -193,6 +193,15 @@ def test_news_index_shows_nine_items_per_page_newest_first(client, news_index):
     assert 'href="?page=2" rel="next"' in first
 
 
+def test_list_pages_keep_their_heading_levels(client, news_index):
+    """h1 then the cards' h2 on a list page (no level skipped); h2 sections then h3 cards on the home page."""
+    factories.news_page(news_index, title="Collecte au lycée")
+    listing = html(client.get("/actualites/"))
+    assert '<h2 class="card__title">' in listing and '<h3 class="card__title">' not in listing
+    home = html(client.get("/"))
+    assert '<h3 class="card__title">' in home and '<h2 class="card__title">' not in home
+
+
 def test_news_index_filters_by_tag(client, news_index):
     factories.news_page(news_index, title="Collecte au lycée", tags=["collecte"])
     factories.news_page(news_index, title="Formation au numérique", tags=["formation"])
