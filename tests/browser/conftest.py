@@ -122,6 +122,20 @@ def login(page, base_url, email, password):
     assert "/compte/login/" not in page.url, f"login failed for {email}: {page.locator('main').inner_text()}"
 
 
+def officer_step(page, base_url, application, slug, fields=None, selects=None):
+    """A rental officer records the step `slug` of `application` from its back-office page."""
+    page.goto(f"{base_url}/admin/location/demandes/{application.pk}/")
+    step = page.locator(f"#step-{slug}")
+    step.locator("summary").click()
+    for name, value in (fields or {}).items():
+        step.locator(f"[name='{slug}-{name}']").fill(value)
+    for name, value in (selects or {}).items():
+        step.locator(f"[name='{slug}-{name}']").select_option(value)
+    with page.expect_navigation():
+        step.locator("button[type=submit]").click()
+    application.refresh_from_db()
+
+
 def format_violation(url, violation):
     lines = [
         f"{url} — {violation['id']} ({violation['impact']}): {violation['help']}",

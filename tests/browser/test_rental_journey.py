@@ -15,7 +15,7 @@ from devices.demo import DEMO_PASSWORD
 from devices.models import BeneficiaryCategory, Device, DeviceEvent
 from rental.demo import OFFICER_EMAIL
 from rental.models import Application
-from tests.browser.conftest import blocking_violations, login
+from tests.browser.conftest import blocking_violations, login, officer_step
 from tests.helpers import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,17 +28,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def french(label) -> str:
     with translation.override("fr"):
         return str(label)
-
-
-def officer_step(page, base_url, application, slug, fields=None):
-    page.goto(f"{base_url}/admin/location/demandes/{application.pk}/")
-    step = page.locator(f"#step-{slug}")
-    step.locator("summary").click()
-    for name, value in (fields or {}).items():
-        step.locator(f"[name='{slug}-{name}']").fill(value)
-    with page.expect_navigation():
-        step.locator("button[type=submit]").click()
-    application.refresh_from_db()
 
 
 def test_trainee_borrows_and_returns_a_computer(page, browser, live_server, demo_site, tmp_path):

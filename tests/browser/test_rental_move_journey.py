@@ -10,7 +10,7 @@ import pytest
 from devices import services as device_services
 from devices.models import Association, Device, Donor, IntakeBatch, Membership
 from rental.models import Application, TrainingProgramme
-from tests.browser.conftest import blocking_violations, login
+from tests.browser.conftest import blocking_violations, login, officer_step
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,19 +62,6 @@ def network(base_data):
     }
 
 
-def _officer_step(page, base, application, slug, fields=None, selects=None):
-    page.goto(f"{base}/admin/location/demandes/{application.pk}/")
-    step = page.locator(f"#step-{slug}")
-    step.locator("summary").click()
-    for name, value in (fields or {}).items():
-        step.locator(f"[name='{slug}-{name}']").fill(value)
-    for name, value in (selects or {}).items():
-        step.locator(f"[name='{slug}-{name}']").select_option(value)
-    with page.expect_navigation():
-        step.locator("button[type=submit]").click()
-    application.refresh_from_db()
-
-
 def test_an_application_moves_to_a_member_with_a_free_laptop_and_completes(page, browser, live_url, network, tmp_path):
     page.set_default_timeout(15000)
     violations = []
@@ -109,9 +96,9 @@ def test_an_application_moves_to_a_member_with_a_free_laptop_and_completes(page,
     officer = officer_context.new_page()
     officer.set_default_timeout(15000)
     login(officer, live_url, network["officer_cornouaille"].email, PASSWORD)
-    _officer_step(officer, live_url, application, "approve")
+    officer_step(officer, live_url, application, "approve")
     assert application.status == Application.Status.WAITLISTED and application.device is None
-    _officer_step(
+    officer_step(
         officer,
         live_url,
         application,
@@ -150,7 +137,7 @@ def test_an_application_moves_to_a_member_with_a_free_laptop_and_completes(page,
         page.locator("main form button[type=submit]").click()
     application.refresh_from_db()
     assert application.status == Application.Status.SIGNED
-    _officer_step(declic_officer, live_url, application, "pickup")
+    officer_step(declic_officer, live_url, application, "pickup")
     assert application.status == Application.Status.ACTIVE
     laptop.refresh_from_db()
     assert laptop.status == Device.Status.RENTED and laptop.association == declic

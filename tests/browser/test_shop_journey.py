@@ -13,26 +13,16 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
-from devices import services as device_services
 from devices.models import Association, Device, Donor, IntakeBatch, Membership
 from shop.models import Checkout, Organisation, Withdrawal
 from shop.services import listings as services
 from tests.browser.conftest import blocking_violations, format_violation, login
+from tests.shop.helpers import workshop_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 Order = get_model("order", "Order")
 PASSWORD = "mot-de-passe-boutique-2026"
-
-
-def _device(batch, serial, category=Device.Category.LAPTOP):
-    device = device_services.device_register(
-        batch=batch, category=category, serial=serial, brand="Lenovo", model="ThinkPad T480"
-    )
-    device_services.device_test(device=device, actor=None, checklist={"écran": True, "clavier": True})
-    device_services.device_erase(device=device, actor=None, method="NIST SP 800-88 Purge")
-    device_services.device_grade(device=device, actor=None, grade="A")
-    return device
 
 
 @pytest.fixture
@@ -64,9 +54,9 @@ def catalogue(base_data):
         grade="A",
     )
     for index in range(3):
-        services.listing_add_device(product=laptop.product, device=_device(batch, f"T480-{index}"), actor=None)
+        services.listing_add_device(product=laptop.product, device=workshop_ready(batch, f"T480-{index}"), actor=None)
     services.listing_add_device(
-        product=screen.product, device=_device(batch, "P2217-1", Device.Category.SCREEN), actor=None
+        product=screen.product, device=workshop_ready(batch, "P2217-1", category=Device.Category.SCREEN), actor=None
     )
     return {"laptop": laptop.product, "screen": screen.product, "association": association}
 

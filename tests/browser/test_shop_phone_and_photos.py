@@ -10,27 +10,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from devices import services as device_services
 from devices.models import Association, Device, Donor, IntakeBatch, Membership
 from shop.services import listings
 from tests.browser.conftest import blocking_violations, login
 from tests.photos import photo_upload
+from tests.shop.helpers import workshop_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mot-de-passe-atelier-2026"
 PHONE = {"width": 390, "height": 844}
-
-
-def _device(batch, serial, *, grade=True):
-    device = device_services.device_register(
-        batch=batch, category=Device.Category.LAPTOP, serial=serial, brand="Lenovo", model="ThinkPad T480"
-    )
-    device_services.device_test(device=device, actor=None, checklist={"écran": True, "clavier": True})
-    device_services.device_erase(device=device, actor=None, method="NIST SP 800-88 Purge")
-    if grade:
-        device_services.device_grade(device=device, actor=None, grade="A")
-    return device
 
 
 @pytest.fixture
@@ -52,7 +41,7 @@ def shop(base_data):
             screen_inches=Decimal("14.0"),
             grade="A",
         )
-        listings.listing_add_device(product=listing.product, device=_device(batch, f"SN-{number}"), actor=None)
+        listings.listing_add_device(product=listing.product, device=workshop_ready(batch, f"SN-{number}"), actor=None)
         products.append(listing.product)
     return {"association": association, "batch": batch, "products": products}
 
@@ -102,7 +91,7 @@ def test_a_technician_photographs_a_device_at_grading_and_the_photo_appears_on_t
 
     EmailAddress.objects.create(user=technician, email=technician.email, verified=True, primary=True)
     Membership.objects.create(user=technician, association=shop["association"], role=Membership.Role.TECHNICIAN)
-    device = _device(shop["batch"], "SN-PHOTO", grade=False)
+    device = workshop_ready(shop["batch"], "SN-PHOTO", grade=None)
     login(page, live_server.url, technician.email, PASSWORD)
     page.goto(f"{live_server.url}/admin/atelier/appareils/{device.pk}/")
 

@@ -48,6 +48,18 @@ def pay(client, number=VISA):
     return client.post("/boutique/checkout/paiement/", {"token": card_token(number)})
 
 
+def workshop_ready(batch, serial, *, category=Device.Category.LAPTOP, grade="A"):
+    """A Lenovo device of `batch` through the workshop (tested, erased and, unless `grade` is None, graded)."""
+    device = device_services.device_register(
+        batch=batch, category=category, serial=serial, brand="Lenovo", model="ThinkPad T480"
+    )
+    device_services.device_test(device=device, actor=None, checklist={"écran": True, "clavier": True})
+    device_services.device_erase(device=device, actor=None, method="NIST SP 800-88 Purge")
+    if grade:
+        device_services.device_grade(device=device, actor=None, grade=grade)
+    return device
+
+
 def listed_product(association, *, units=1, price=Decimal("199.00"), title=None):
     """A laptop product with `units` erased devices of `association` listed under it (stock at its workshop)."""
     n = next(_numbers)
