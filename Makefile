@@ -22,7 +22,7 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
 install: $(VENV)/.installed ## Create .venv and install the locked dependencies
 
 run: install ## Migrate, load the demo data and serve the site on http://127.0.0.1:8000 (web, worker, local Stripe)
-	$(PY) manage.py migrate --noinput
+	SITE_BASE_URL=$${SITE_BASE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py migrate --noinput
 	SITE_BASE_URL=$${SITE_BASE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py demo
 	HOST=$(HOST) PORT=$(PORT) $(PY) -m reemploi.devserver
 
