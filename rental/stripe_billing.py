@@ -127,10 +127,10 @@ def _sepa_customer(client, application, *, iban: str, mandate: MandateAcceptance
         },
         options={"idempotency_key": f"{attempt}-setup-confirm"},
     )
-    intent = intent.to_dict()
+    intent = stripe_api.as_dict(intent)
     if intent["status"] not in ("succeeded", "processing") or not intent.get("mandate"):
         raise SubscriptionFailed(_("The bank account could not be set up for direct debit: check the IBAN."))
-    mandate_object = client.v1.mandates.retrieve(intent["mandate"]).to_dict()
+    mandate_object = stripe_api.as_dict(client.v1.mandates.retrieve(intent["mandate"]))
     reference = ((mandate_object.get("payment_method_details") or {}).get("sepa_debit") or {}).get("reference", "")
     client.v1.customers.update(
         customer["id"],

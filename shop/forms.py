@@ -63,8 +63,9 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["pickup_partner"].queryset = pickup_partners
+        can_pick_up = pickup_partners.exists()
         fulfilment = []
-        if pickup_partners.exists():
+        if can_pick_up:
             fulfilment.append((Checkout.Fulfilment.PICKUP, _("Pickup at the association (free)")))
         fulfilment.append(
             (
@@ -73,7 +74,6 @@ class CheckoutForm(forms.Form):
             )
         )
         self.fields["fulfilment"].choices = fulfilment
-        can_pick_up = pickup_partners.exists()
         methods = []
         if stripe_api.enabled():
             methods.append((Checkout.Method.CARD, Checkout.Method.CARD.label))

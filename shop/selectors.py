@@ -168,16 +168,15 @@ def _on_sale_photos():
     return DevicePhoto.objects.filter(device__shop_listings__order_line__isnull=True).select_related("image")
 
 
-def product_photos(product) -> list[DevicePhoto]:
-    """The photos of the devices offered under `product`, main ones first (two queries: the photos with
-    their images, then every rendition already made of those images)."""
-    photos = list(
+def product_photos(product, limit: int = GALLERY_SIZE) -> list[DevicePhoto]:
+    """The first `limit` photos of the devices offered under `product`, main ones first (two queries: the
+    photos with their images, then every rendition already made of those images)."""
+    return list(
         _on_sale_photos()
         .filter(device__shop_listings__product=product)
         .prefetch_related(Prefetch("image", queryset=Image.objects.prefetch_renditions()))
-        .order_by("-is_main", "device_id", "taken_at", "pk")[:GALLERY_SIZE]
+        .order_by("-is_main", "device_id", "taken_at", "pk")[:limit]
     )
-    return photos
 
 
 def main_photo_image_id():

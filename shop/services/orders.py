@@ -208,10 +208,10 @@ def reservations_expire(*, now=None) -> int:
             record = Checkout.objects.select_for_update(of=("self",)).filter(pk=checkout_id).first()
             if record is None or record.state != Checkout.State.PLACED or record.reserved_until >= now:
                 continue  # paid, handed over or cancelled meanwhile
-            order = _locked_order(record.order)
-            if ListedDevice.objects.filter(order_line__order=order).exists():
-                continue  # devices already handed over: staff settle it
-            _cancel(order)
+            try:
+                _cancel(_locked_order(record.order))
+            except AfterSaleRefused:  # devices already bound to it, or no longer cancellable: staff settle it
+                continue
             order_email_after_commit(record, "expired")
             expired += 1
     return expired

@@ -26,13 +26,8 @@ def product_gallery(product) -> list:
 @register.simple_tag
 def basket_line_photo(product):
     """The main photo of a basket line's product, or None (the page then shows its category's drawing)."""
-    photos = product_photos(product)
+    photos = product_photos(product, limit=1)
     return photos[0] if photos else None
-
-
-@register.simple_tag
-def delivery_rate_amount():
-    return delivery_rate()
 
 
 @register.simple_tag
