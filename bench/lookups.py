@@ -80,11 +80,10 @@ def news_items():
 
 def products():
     """Every product page of the catalogue in stock, as buyers reach them."""
-    from shop.catalogue import _available_at
-    from shop.models import Listing
+    from shop.catalogue import available_listings
 
-    listings = Listing.objects.filter(product__is_public=True).filter(_available_at()).select_related("product")
-    return [listing.product.get_absolute_url() for listing in listings.order_by("pk")]
+    listings = available_listings().select_related("product").order_by("pk")
+    return [listing.product.get_absolute_url() for listing in listings]
 
 
 def listings():

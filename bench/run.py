@@ -73,6 +73,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 VAR = ROOT / "var" / "bench"
 DB = VAR / "db.sqlite3"
+# `--postgres`: a database of its own on the local PostgreSQL server (dropped and made again by --fresh-db).
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+POSTGRES_DB = "reemploi_bench"
+DATABASE_URL = f"sqlite:///{DB}"
 RESULTS = BENCH / "results" / "latest.json"
 BIN = Path(sys.executable).parent
 PYTHON = sys.executable
@@ -106,7 +110,7 @@ def site_env(page_cache_seconds):
         DJANGO_DEBUG="false",
         DJANGO_SECURE_SSL_REDIRECT="false",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=f"sqlite:///{DB}",
+        DATABASE_URL=DATABASE_URL,
         PAGE_CACHE_SECONDS=str(page_cache_seconds),
         REDIS_URL="",
         CELERY_BROKER_URL="",
@@ -140,10 +144,28 @@ def demo_command_exists():
     return any(ROOT.glob("*/management/commands/demo.py"))
 
 
+def database_name():
+    return f"PostgreSQL ({POSTGRES_DB})" if DATABASE_URL.startswith("postgres") else "SQLite (var/bench/db.sqlite3)"
+
+
+def postgres_database(fresh):
+    """Create the bench's PostgreSQL database (anew with `fresh`)."""
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as connection:
+        if fresh:
+            connection.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_DB}" WITH (FORCE)')
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [POSTGRES_DB]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{POSTGRES_DB}"')
+
+
 def prepare(env, fresh):
-    print(f"Preparing {DB.relative_to(ROOT)}")
+    print(f"Preparing {database_name()}")
     VAR.mkdir(parents=True, exist_ok=True)
-    if fresh:
+    if DATABASE_URL.startswith("postgres"):
+        postgres_database(fresh)
+    elif fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DB}{suffix}").unlink(missing_ok=True)
     manage = [PYTHON, "manage.py"]
@@ -486,6 +508,11 @@ def parse_args(argv):
     parser.add_argument("-w", "--workers", type=int, default=WORKERS, help=f"gunicorn workers ({WORKERS})")
     parser.add_argument("--page-cache-seconds", type=int, default=PAGE_CACHE_SECONDS)
     parser.add_argument("--no-prepare", action="store_true", help="reuse the database as it is")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help=f"use the local PostgreSQL server ({POSTGRES_SERVER}, database {POSTGRES_DB}) instead of SQLite",
+    )
     parser.add_argument("--fresh-db", action="store_true", help="delete the bench database first")
     parser.add_argument("--check", action="store_true", help="exit with 1 when a page misses its goal")
     args = parser.parse_args(argv)
@@ -555,7 +582,10 @@ def _terminate(signum, frame):
 
 
 def main(argv=None):
+    global DATABASE_URL
     args, pages = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.postgres:
+        DATABASE_URL = f"{POSTGRES_SERVER}/{POSTGRES_DB}"
     if shutil.which("wrk") is None:
         print("wrk (the HTTP load generator) is not installed: sudo apt-get install wrk", file=sys.stderr)
         return 2
@@ -603,7 +633,7 @@ def main(argv=None):
         "versions": versions(),
         "setup": {
             "settings": "reemploi.settings.production",
-            "database": "SQLite (var/bench/db.sqlite3)",
+            "database": database_name(),
             "cache": "local memory (one per worker)",
             "gunicorn": {"workers": args.workers, "worker_class": WORKER_CLASS},
             "wrk": {

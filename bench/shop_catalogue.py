@@ -407,9 +407,13 @@ def main():
 
     from devices.models import IntakeBatch
 
-    database = Path(str(connection.settings_dict["NAME"])).resolve()
-    if database.parent != ROOT / "var" / "bench":
-        sys.exit(f"Refusing to build a benchmark catalogue in {database}: run it through bench/run.py.")
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "postgresql":
+        bench_database = name == "reemploi_bench"  # run.py --postgres
+    else:
+        bench_database = Path(name).resolve().parent == ROOT / "var" / "bench"
+    if not bench_database:
+        sys.exit(f"Refusing to build a benchmark catalogue in {name}: run it through bench/run.py.")
 
     if not args.status:
         existing = summary()["bench_products"]

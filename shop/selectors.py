@@ -12,14 +12,14 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 from wagtail.images.models import Image
 
 from devices.models import Association, DevicePhoto
 from devices.scoping import Role, associations_of, is_coordinator
-from shop.models import Checkout, OrderStatus, Organisation, Quote, Withdrawal
+from shop.models import Checkout, ListedDevice, OrderStatus, Organisation, Quote, Withdrawal
 
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
@@ -179,13 +179,21 @@ def product_photos(product, limit: int = GALLERY_SIZE) -> list[DevicePhoto]:
     )
 
 
-def main_photo_image_id():
-    """For a listing (`OuterRef("product")`): the image of the main photo of one of its devices on sale."""
-    return Subquery(
+def on_sale_asset_tags():
+    """(product id, asset tag) of every device on sale, in the order they were listed."""
+    return (
+        ListedDevice.objects.filter(order_line__isnull=True)
+        .order_by("pk")
+        .values_list("product_id", "device__asset_tag")
+    )
+
+
+def main_photos():
+    """(product id, image id) of every photo of a device on sale, each product's main photo first."""
+    return (
         _on_sale_photos()
-        .filter(device__shop_listings__product=OuterRef("product"))
-        .order_by("-is_main", "device_id", "pk")
-        .values("image_id")[:1]
+        .order_by("device__shop_listings__product_id", "-is_main", "device_id", "pk")
+        .values_list("device__shop_listings__product_id", "image_id")
     )
 
 

@@ -2,7 +2,7 @@
 member association gets its workshop (Oscar partner) at once, so its pickup place exists before its first
 listing; the partner keeps the association's name."""
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from oscar.core.loading import get_model
 
 from devices.models import Association, DevicePhoto
@@ -14,6 +14,8 @@ from shop.wording import validate_listing_wording
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
+Option = get_model("catalogue", "Option")
+ProductClass = get_model("catalogue", "ProductClass")
 
 
 def _refuse_banned_wording(sender, instance, **kwargs):
@@ -37,11 +39,14 @@ def _catalogue_changed(sender, **kwargs):
     catalogue_changed()
 
 
-# Saves and deletions of what the listing page shows (the shop's services, Oscar's dashboard, the admin).
+# Saves and deletions of what the listing and product pages show (the shop's services, Oscar's dashboard, the
+# admin); Oscar's product options because the add-to-basket form shows them.
 # Stock changed with QuerySet.update() (Oscar's allocation, the after-sale steps) calls catalogue_changed().
-for _model in (Product, StockRecord, Listing, ListedDevice, DevicePhoto):
+for _model in (Product, StockRecord, Listing, ListedDevice, DevicePhoto, Option):
     post_save.connect(_catalogue_changed, sender=_model, dispatch_uid=f"shop-catalogue-changed-{_model.__name__}")
     post_delete.connect(_catalogue_changed, sender=_model, dispatch_uid=f"shop-catalogue-deleted-{_model.__name__}")
+for _through in (ProductClass.options.through, Product.product_options.through):
+    m2m_changed.connect(_catalogue_changed, sender=_through, dispatch_uid=f"shop-catalogue-options-{_through.__name__}")
 
 
 def member_workshop(sender, instance, created, raw=False, **kwargs):

@@ -6,10 +6,15 @@ no-break spaces (U+00A0), which every font of the PDFs has, so an amount is neve
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_currency
+from babel import Locale
+from babel.numbers import parse_pattern
 from django import template
 
 register = template.Library()
+# Parsed once: babel's `format_currency` parses the locale and the pattern again at every call.
+FRENCH = Locale.parse("fr_FR")
+CENTS = parse_pattern("#,##0.00\xa0¤")
+WHOLE = parse_pattern("#,##0\xa0¤")
 
 
 @register.filter(name="euros")
@@ -18,6 +23,5 @@ def euros(amount, whole: str = "") -> str:
     if amount in (None, ""):
         return ""
     value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    pattern = "#,##0 ¤" if whole and value == value.to_integral_value() else "#,##0.00 ¤"
-    text = format_currency(value, "EUR", format=pattern, locale="fr_FR", currency_digits=False)
-    return text.replace("\u202f", "\xa0").replace(" ", "\xa0")
+    pattern = WHOLE if whole and value == value.to_integral_value() else CENTS
+    return pattern.apply(value, FRENCH, currency="EUR", currency_digits=False).replace("\u202f", "\xa0")

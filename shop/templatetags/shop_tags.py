@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from shop.catalogue import catalogue_index
 from shop.catalogue import catalogue_version as current_catalogue_version
 from shop.selectors import delivery_rate, product_photos
 
@@ -19,7 +20,10 @@ def catalogue_version() -> str:
 
 @register.simple_tag
 def product_gallery(product) -> list:
-    """The photos of the devices on sale under `product`, main ones first."""
+    """The photos of the devices on sale under `product`, main ones first (no query for a product that the
+    catalogue index knows has none)."""
+    if product.is_public and product.pk not in catalogue_index().photographed:
+        return []
     return product_photos(product)
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from devices.models import Device
+from shop.models import Listing
 from shop.services import listings
 
 
@@ -151,3 +152,46 @@ def test_product_page_stock_follows_the_registry_through_its_cache(client, catal
     assert "1 appareil" in client.get(product.get_absolute_url()).content.decode()
     listings.listing_add_device(product=product, device=ready_device(), actor=None)
     assert "2 appareils" in client.get(product.get_absolute_url()).content.decode()
+
+
+def _csrf_token(content: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1)
+
+
+def test_the_product_body_is_shared_but_each_visitor_posts_with_their_own_token(
+    catalogue, django_assert_max_num_queries
+):
+    """The page's body is rendered once per catalogue version; the CSRF token in its add-to-basket form is
+    each visitor's own, so that both can add the product to their basket."""
+    from django.test import Client
+
+    product = catalogue["big"].product
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get(product.get_absolute_url()).content.decode()
+    with django_assert_max_num_queries(3):  # the product, and the session's basket: the body is cached
+        second_page = second.get(product.get_absolute_url()).content.decode()
+    assert "Atelier du Léon — 1 appareil" in second_page
+    for client, page in ((first, first_page), (second, second_page)):
+        response = client.post(
+            f"/boutique/basket/add/{product.pk}/", {"csrfmiddlewaretoken": _csrf_token(page), "quantity": 1}
+        )
+        assert response.status_code == 302
+    assert second.post(f"/boutique/basket/add/{product.pk}/", {"quantity": 1}).status_code == 403  # no token
+
+
+def test_a_product_that_cannot_be_bought_offers_the_stock_alert(client, catalogue):
+    product = Listing.objects.get(product__title="Portable épuisé").product
+    content = client.get(product.get_absolute_url()).content.decode()
+    assert 'id="alert_form"' in content and 'id="add_to_basket_form"' not in content
+    assert "Indisponible pour le moment." in content
+
+
+def test_an_oscar_product_option_appears_in_the_add_to_basket_form(client, catalogue):
+    from oscar.core.loading import get_model
+
+    Option = get_model("catalogue", "Option")
+    product = catalogue["small"].product
+    assert "Gravure du nom" not in client.get(product.get_absolute_url()).content.decode()
+    option = Option.objects.create(name="Gravure du nom", code="gravure", type=Option.TEXT, required=False)
+    product.product_options.add(option)
+    assert "Gravure du nom" in client.get(product.get_absolute_url()).content.decode()
