@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test test-fast lint format messages bench migrations-check clean
+.PHONY: help install run demo test test-fast lint format messages bench lighthouse migrations-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ messages: install ## Extract French strings to locale/ and compile them
 
 bench: install ## Serve the site with gunicorn and measure it (needs wrk; see bench/README.md)
 	$(PY) bench/run.py
+
+lighthouse: install ## Lighthouse (mobile) on the shop's key pages (needs chromium and npm; see bench/README.md)
+	test -x var/tools/node_modules/.bin/lighthouse || npm install --prefix var/tools lighthouse
+	$(PY) bench/lighthouse.py
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var

@@ -61,6 +61,17 @@ def product():
     return listing.product.get_absolute_url() if listing else None
 
 
+def photographed_product():
+    """The page of a product of the demo whose devices have photos (the gallery is part of what is measured)."""
+    from devices.models import DevicePhoto
+    from shop.models import ListedDevice
+
+    photo = DevicePhoto.objects.filter(device__shop_listings__order_line__isnull=True).order_by("pk").first()
+    if photo is None:
+        return None
+    return ListedDevice.objects.filter(device=photo.device).select_related("product").get().product.get_absolute_url()
+
+
 def _all_live(model_label):
     from django.apps import apps
 
@@ -111,6 +122,7 @@ LOOKUPS = {
     "stories": stories,
     "news_items": news_items,
     "products": products,
+    "photographed_product": photographed_product,
     "listings": listings,
 }
 

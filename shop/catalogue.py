@@ -15,6 +15,7 @@ import bisect
 import difflib
 import hashlib
 import threading
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -124,6 +125,7 @@ class CatalogueIndex:
 
     def __init__(self, version: str):
         self.version = version
+        self.read_at = time.monotonic()
         rows = list(
             Listing.objects.filter(product__is_public=True)
             .order_by("pk")
@@ -220,6 +222,9 @@ class CatalogueIndex:
         for pk, product_id, *facts in rows:
             cards[pk] = CardFacts(pk, product_id, *facts, photos.get(product_id))
         return cards
+
+    def older_than(self, seconds: float) -> bool:
+        return time.monotonic() - self.read_at > seconds
 
     # --- Filters -------------------------------------------------------------------------------------
     def value_mask(self, field_name: str, values) -> int:
@@ -322,16 +327,23 @@ _INDEX_LOCK = threading.Lock()
 
 
 def catalogue_index() -> CatalogueIndex:
-    """This process's index of the current catalogue version (read again when the version changes)."""
+    """This process's index of the current catalogue version, read again when the version changes — and at
+    least every CATALOGUE_CACHE_SECONDS, like every cached piece of the catalogue: with the embedded
+    local-memory cache, a change made by another process (a Celery task releasing a reservation) does not
+    replace this process's version."""
     global _INDEX
     version = catalogue_version()
-    index = _INDEX
     if version is None:  # a cache that keeps nothing (tests): no version to compare, read the catalogue
         return CatalogueIndex(version)
-    if index is None or index.version != version:
+
+    def usable(index):
+        return index is not None and index.version == version and not index.older_than(CATALOGUE_CACHE_SECONDS)
+
+    index = _INDEX
+    if not usable(index):
         with _INDEX_LOCK:  # threads of one worker read the catalogue once
             index = _INDEX
-            if index is None or index.version != version:
+            if not usable(index):
                 index = _INDEX = CatalogueIndex(version)
     return index
 

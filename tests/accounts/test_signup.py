@@ -132,7 +132,8 @@ def test_too_short_password_is_refused_in_french(client, home_page, mailoutbox):
     response = sign_up(client, password="Breizh-1")
 
     assert response.status_code == 200
-    assert "10" in re.search(r'(?s)<ul class="errorlist[^>]*>(.*?)</ul>', response.content.decode()).group(1)
+    error = re.search(r'<p class="error" id="id_password1_error">([^<]*)</p>', response.content.decode()).group(1)
+    assert "10 caractères" in error
     assert not User.objects.filter(email=EMAIL).exists()
     assert mailoutbox == []
 
