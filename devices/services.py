@@ -15,9 +15,6 @@ from django.core.files.images import ImageFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image as PillowImage
-from PIL import UnidentifiedImageError
-from pillow_heif import register_heif_opener
 from wagtail.images.models import Image
 from wagtail.models import Collection
 
@@ -33,7 +30,7 @@ from devices.models import (
     territory_validator,
 )
 from devices.uploads import PHOTO_UPLOAD, PHOTOS_PER_UPLOAD
-from reemploi.uploads import anonymous_name
+from reemploi.uploads import anonymous_name, readable_image
 
 Status = Device.Status
 Kind = DeviceEvent.Kind
@@ -687,16 +684,11 @@ def _photo_collection():
 
 
 def _readable_image(upload) -> None:
-    """The photo must open as the image it claims to be (Pillow, with the HEIF plug-in for phones)."""
-    register_heif_opener()
-    upload.seek(0)
+    """The photo must open as the image it claims to be (`reemploi.uploads.readable_image`)."""
     try:
-        with PillowImage.open(upload) as picture:
-            picture.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise ValidationError({"photos": _("This photo cannot be read as an image.")}) from error
-    finally:
-        upload.seek(0)
+        readable_image(upload, _("This photo cannot be read as an image."))
+    except ValidationError as error:
+        raise ValidationError({"photos": error.messages}) from error
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ A handler that must call Stripe (which never happens inside a transaction) regis
 """
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -65,6 +66,16 @@ def process_event(event: dict) -> bool:
     return True
 
 
+def _signed_ahead(header: str) -> bool:
+    """Whether the signature's timestamp (`t=`) is further ahead of this clock than the tolerance. Stripe's
+    library only refuses timestamps too old; one far in the future would keep a replay window open."""
+    stamps = [part.split("=", 1)[1] for part in header.split(",") if part.strip().startswith("t=")]
+    try:
+        return int(stamps[0]) > time.time() + SIGNATURE_TOLERANCE_SECONDS
+    except (IndexError, ValueError):
+        return True
+
+
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
@@ -80,6 +91,9 @@ def stripe_webhook(request):
         )
     except (ValueError, stripe.SignatureVerificationError):
         logger.warning("Stripe webhook refused: bad payload or signature")
+        return HttpResponseBadRequest("invalid signature")
+    if _signed_ahead(request.headers.get("Stripe-Signature", "")):
+        logger.warning("Stripe webhook refused: signed with a timestamp ahead of the clock")
         return HttpResponseBadRequest("invalid signature")
     process_event(event.to_dict())
     return HttpResponse(status=200)

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from PIL import Image as PillowImage
+from PIL import UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 MB = 1024 * 1024
 
@@ -83,3 +86,17 @@ def upload_kind(upload, check: UploadCheck) -> FileKind:
 def anonymous_name(prefix: str, kind: FileKind) -> str:
     """A stored name that reveals nothing of the person nor of the name the file was uploaded with."""
     return f"{prefix}-{uuid.uuid4().hex}.{kind.extension}"
+
+
+def readable_image(upload, message=None) -> None:
+    """Refuse a file that Pillow cannot open as the image it claims to be (with the HEIF plug-in for phones):
+    a truncated photo, or a polyglot (a JPEG header before an HTML page) that would break the renditions."""
+    register_heif_opener()
+    upload.seek(0)
+    try:
+        with PillowImage.open(upload) as picture:
+            picture.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(message or _("This file cannot be read as an image.")) from error
+    finally:
+        upload.seek(0)

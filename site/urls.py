@@ -16,10 +16,11 @@ from payments.webhooks import stripe_webhook
 from reemploi.views import login_redirect
 from shop import views as shop_views
 
-# Oscar and the Wagtail admin have login and sign-up pages of their own: every one leads to allauth,
-# which rate-limits them (one login for the whole platform).
+# Oscar, the Wagtail admin and the Django admin have login and sign-up pages of their own: every one leads
+# to allauth, which rate-limits them (one login for the whole platform).
 single_login_patterns = [
     path("admin/login/", login_redirect("account_login")),
+    path("django-admin/login/", login_redirect("account_login")),
     path("_util/login/", login_redirect("account_login")),
     path("boutique/accounts/login/", login_redirect("account_login")),
     path("boutique/accounts/register/", login_redirect("account_signup")),

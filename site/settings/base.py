@@ -390,6 +390,7 @@ WAGTAILADMIN_LOGIN_URL = "/compte/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/compte/login/"  # private pages
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_IMAGE_FORM_BASE = "content.image_forms.ReadableImageForm"  # Pillow must read it
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "xlsx", "ods", "csv", "txt"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False

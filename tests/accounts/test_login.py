@@ -84,7 +84,7 @@ def test_another_client_address_is_not_blocked_for_another_account(client, home_
     assert is_logged_in(client)
 
 
-@pytest.mark.parametrize("login_page", ["/admin/login/", "/boutique/accounts/login/"])
+@pytest.mark.parametrize("login_page", ["/admin/login/", "/django-admin/login/", "/boutique/accounts/login/"])
 def test_other_login_pages_lead_to_the_single_login_keeping_a_safe_next(client, login_page):
     response = client.get(login_page, {"next": "/admin/pages/?q=atelier"})
 
@@ -101,6 +101,20 @@ def test_other_login_pages_drop_an_external_next(client, login_page, next_url):
 
     assert response.status_code == 302
     assert response["Location"] == "/compte/login/"
+
+
+def test_the_django_admin_takes_no_password_of_its_own(client, home_page):
+    """Its login form took unlimited attempts (allauth's limits do not apply to it): it now leads to allauth."""
+    factories.superuser(email=EMAIL)
+    for _ in range(10):
+        client.post("/django-admin/login/", {"username": EMAIL, "password": "pas-le-bon-mot-de-passe"})
+
+    response = client.post("/django-admin/login/", {"username": EMAIL, "password": factories.PASSWORD})
+
+    assert response.status_code == 302 and response["Location"].startswith("/compte/login/")
+    assert not is_logged_in(client)
+    admin_login = client.get("/django-admin/")["Location"]  # Django's own redirection, then ours
+    assert client.get(admin_login)["Location"] == "/compte/login/?next=%2Fdjango-admin%2F"
 
 
 def test_login_returns_to_the_page_asked_for(client, home_page, user):

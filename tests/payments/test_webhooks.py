@@ -65,6 +65,25 @@ def test_stale_timestamp_is_refused(client, webhook_secret, recording_handler):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("ahead", [3600, 24 * 3600])
+@pytest.mark.django_db
+def test_a_timestamp_from_the_future_is_refused(client, webhook_secret, recording_handler, ahead):
+    """Stripe's library bounds a signature's age but not how far ahead it is: a replay window would stay open."""
+    payload = event_payload("test.recorded", {"id": "obj_future"})
+    response = post_webhook(client, payload, timestamp=int(time.time()) + ahead)
+    assert response.status_code == 400
+    assert recording_handler == [] and not StripeEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_timestamp_a_little_ahead_is_accepted(client, webhook_secret, recording_handler):
+    """Clocks drift: a few seconds ahead is within the tolerance."""
+    payload = event_payload("test.recorded", {"id": "obj_drift"})
+    assert post_webhook(client, payload, timestamp=int(time.time()) + 20).status_code == 200
+    assert len(recording_handler) == 1
+
+
+@pytest.mark.django_db
 def test_no_secret_configured_means_no_endpoint(client, settings, recording_handler):
     settings.STRIPE_WEBHOOK_SECRET = ""
     assert post_webhook(client, event_payload("test.recorded", {"id": "x"})).status_code == 404
