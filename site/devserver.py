@@ -29,6 +29,7 @@ LOCAL_STRIPE = {
 def environment(host: str, port: int, stripe_port: int) -> dict[str, str]:
     """What the web and worker processes see: the caller's environment, completed with local defaults."""
     env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "reemploi.settings.dev")  # the worker's default is production
     env.setdefault("SITE_BASE_URL", f"http://{host}:{port}")
     if not (env.get("CELERY_BROKER_URL") or env.get("REDIS_URL")):
         env["CELERY_BROKER_URL"] = "filesystem://"

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -42,3 +44,25 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set in production." in result.stderr
+
+
+def _entry_point_settings(module: str, **env) -> subprocess.CompletedProcess:
+    """Import an entry point in a fresh interpreter without DJANGO_SETTINGS_MODULE: which settings it runs."""
+    clean_env = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
+    clean_env.update(env)
+    code = f"import os, django; import {module}; print(os.environ['DJANGO_SETTINGS_MODULE'])"
+    if module == "reemploi.celery":
+        code += "; django.setup()"
+    return subprocess.run(  # noqa: S603 (fixed arguments)
+        [sys.executable, "-c", code], cwd=PROJECT_DIR, env=clean_env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("module", ["reemploi.wsgi", "reemploi.asgi", "reemploi.celery"])
+def test_every_entry_point_but_manage_py_defaults_to_production(module):
+    result = _entry_point_settings(module, DJANGO_SECRET_KEY="")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set in production." in result.stderr
+    started = _entry_point_settings(module, DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="x")
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.strip().splitlines()[-1] == "reemploi.settings.production"

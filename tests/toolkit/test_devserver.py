@@ -4,9 +4,10 @@ from reemploi import devserver
 
 
 def test_without_any_setting_card_payment_runs_in_test_mode_on_the_local_stripe_server(monkeypatch):
-    for name in ("STRIPE_SECRET_KEY", "CELERY_BROKER_URL", "REDIS_URL", "SITE_BASE_URL"):
+    for name in ("STRIPE_SECRET_KEY", "CELERY_BROKER_URL", "REDIS_URL", "SITE_BASE_URL", "DJANGO_SETTINGS_MODULE"):
         monkeypatch.delenv(name, raising=False)
     env = devserver.environment("127.0.0.1", 8123, 8456)
+    assert env["DJANGO_SETTINGS_MODULE"] == "reemploi.settings.dev"  # the worker's own default is production
     assert env["STRIPE_SECRET_KEY"].startswith("sk_test_") and env["STRIPE_API_BASE"] == "http://127.0.0.1:8456"
     assert env["STRIPE_JS_URL"] == "http://127.0.0.1:8456/js.stripe.com/v3/"
     assert env["CELERY_BROKER_URL"] == "filesystem://"
