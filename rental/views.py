@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from payments import stripe_api
+from payments.csp import allows_stripe
 from reemploi.downloads import private_download, private_file_response
 from reemploi.ratelimits import client_ip, form_rate_limited
 from reemploi.uploads import content_type_of
@@ -391,6 +392,7 @@ def _payment_context(application, form):
 
 
 @login_required
+@allows_stripe
 def sign(request, pk):
     application = _own_application(request, pk)
     if application.status not in services.SIGNABLE:
@@ -435,6 +437,7 @@ def sign(request, pk):
 
 
 @login_required
+@allows_stripe
 def payment(request, pk):
     """Set up (or set up again) the monthly payment of a signed agreement."""
     application = _own_application(request, pk)

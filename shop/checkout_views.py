@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from payments import stripe_api
+from payments.csp import allows_stripe
 from shop.forms import CheckoutForm
 from shop.models import Checkout
 from shop.order_links import guest_order_remember
@@ -83,6 +84,7 @@ def checkout(request):
     )
 
 
+@allows_stripe
 def checkout_payment(request):
     """The card step: Stripe.js tokenises the card, the server authorises the amount, then places the order."""
     basket = request.basket
