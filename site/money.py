@@ -4,6 +4,7 @@ One function, `euros`, also a template filter: `{% load money %}{{ amount|euros 
 no-break spaces (U+00A0), which every font of the PDFs has, so an amount is never split across lines.
 """
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
@@ -22,6 +23,11 @@ def euros(amount, whole: str = "") -> str:
     """`amount` in euros with two decimals; with `whole` (`|euros:"whole"`), a round amount has none (5 €)."""
     if amount in (None, ""):
         return ""
-    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return _written(Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), bool(whole))
+
+
+@functools.lru_cache(maxsize=4096)
+def _written(value: Decimal, whole: bool) -> str:
+    """Amounts repeat (a catalogue page shows the same prices again and again): each is written once."""
     pattern = WHOLE if whole and value == value.to_integral_value() else CENTS
     return pattern.apply(value, FRENCH, currency="EUR", currency_digits=False).replace("\u202f", "\xa0")

@@ -195,3 +195,13 @@ def test_an_oscar_product_option_appears_in_the_add_to_basket_form(client, catal
     option = Option.objects.create(name="Gravure du nom", code="gravure", type=Option.TEXT, required=False)
     product.product_options.add(option)
     assert "Gravure du nom" in client.get(product.get_absolute_url()).content.decode()
+
+
+def test_card_links_are_oscars_product_urls(client, catalogue):
+    from shop.catalogue_html import product_url
+
+    for listing in catalogue.values():
+        product = listing.product
+        assert product_url(product.slug, product.pk) == product.get_absolute_url()
+    content = client.get("/boutique/catalogue/").content.decode()
+    assert f'href="{catalogue["small"].product.get_absolute_url()}"' in content
