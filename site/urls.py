@@ -75,11 +75,12 @@ urlpatterns = (
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 elif not getattr(settings, "AWS_STORAGE_BUCKET_NAME", ""):
-    # Public media from the local disk when no S3 bucket is configured (embedded default).
+    # Public media from the local disk when no S3 bucket is configured (embedded default) — but not Wagtail's
+    # documents, which go through Wagtail's view (`/documents/…`: collection privacy, attachment headers).
     from django.views.static import serve as static_serve
 
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", static_serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?!documents/)(?P<path>.*)$", static_serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
 # Wagtail serves every other path. With PAGE_CACHE_SECONDS set, anonymous responses that carry no
