@@ -13,6 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from content import views as content_views
 from content.cache import cached_page_view
 from payments.webhooks import stripe_webhook
+from reemploi.health import health
 from reemploi.views import login_redirect
 from shop import views as shop_views
 
@@ -68,6 +69,7 @@ urlpatterns = (
         path("recherche/", content_views.search, name="search"),
         path("sitemap.xml", sitemap, name="sitemap"),
         path("robots.txt", content_views.robots_txt, name="robots_txt"),
+        path("sante/", health, name="health"),
         path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
     ]
 )
