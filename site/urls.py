@@ -85,6 +85,8 @@ elif not getattr(settings, "AWS_STORAGE_BUCKET_NAME", ""):
         re_path(r"^media/(?!documents/)(?P<path>.*)$", static_serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
+handler500 = "reemploi.views.server_error"  # a 503 page when the database cannot be reached
+
 # Wagtail serves every other path. With PAGE_CACHE_SECONDS set, anonymous responses that carry no
 # cookie are cached (the "pages" cache, keyed by the content version that each publication changes).
 if settings.PAGE_CACHE_SECONDS:
