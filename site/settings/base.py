@@ -174,13 +174,24 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Cache, sessions, task queue -------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# django-redis rather than Django's own Redis backend: with IGNORE_EXCEPTIONS, Redis down means a cache that
+# misses (logged), not a site that answers 500 — pages are made from the database, sessions read from it
+# (cached_db), cached versions are missing so nothing stale is served; public forms' rate limits fail closed
+# (django-ratelimit: "too many attempts" rather than an error), allauth's let the login through.
+REDIS_CACHE_OPTIONS = {
+    "IGNORE_EXCEPTIONS": True,
+    "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+    "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": REDIS_CACHE_OPTIONS},
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pages",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -189,11 +200,10 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     }
-# django-ratelimit only knows django-redis by name; Django's own RedisCache increments atomically too.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+SILENCED_SYSTEM_CHECKS = []
 if not REDIS_URL:
     # Embedded default: counters live in each process's memory (a limit per worker). Production sets REDIS_URL.
-    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Anonymous page cache for Wagtail pages (0 = off). Cleared whenever a page is published or unpublished.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)

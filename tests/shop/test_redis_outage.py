@@ -1,0 +1,47 @@
+"""With Redis unreachable (a real connection refused: nothing listens on the port), public pages are made from
+the database and answer 200; a public form says to come back later instead of failing; nothing stale is
+served once Redis is back."""
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+UNREACHABLE = "redis://127.0.0.1:9/0"  # the discard port: connection refused
+
+
+@pytest.fixture
+def redis_down(settings):
+    options = {**settings.REDIS_CACHE_OPTIONS}
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": UNREACHABLE, "OPTIONS": options},
+        "pages": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": UNREACHABLE, "OPTIONS": options},
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    for alias in ("default", "pages"):
+        caches[alias].close()
+    yield
+    for alias in ("default", "pages"):
+        caches[alias].close()
+
+
+def test_public_pages_answer_from_the_database(redis_down, home_page, stocked_product):
+    from devices.models import Device
+
+    product = stocked_product(units=1)
+    passport = Device.objects.filter(shop_listings__product=product).get().asset_tag
+    client = Client(raise_request_exception=False)
+    for path in ("/", "/boutique/catalogue/", product.get_absolute_url(), f"/appareil/{passport}/", "/compte/login/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert product.title in client.get("/boutique/catalogue/").content.decode()  # the catalogue, from the database
+
+
+def test_a_public_form_asks_to_come_back_rather_than_failing(redis_down, home_page):
+    client = Client(raise_request_exception=False)
+    response = client.post("/newsletter/", {"email": "lectrice@example.org"})
+    # The rate limit cannot count: it fails closed, with its message and the address kept.
+    assert response.status_code == 429
+    content = response.content.decode()
+    assert "Trop de requêtes" in content and 'value="lectrice@example.org"' in content
