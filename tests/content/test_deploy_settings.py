@@ -66,3 +66,30 @@ def test_every_entry_point_but_manage_py_defaults_to_production(module):
     started = _entry_point_settings(module, DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="x")
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip().splitlines()[-1] == "reemploi.settings.production"
+
+
+def test_gunicorns_settings_load_the_production_application():
+    env = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
+    env.update(DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="reemploi.example")
+    result = subprocess.run(  # noqa: S603 (fixed arguments)
+        [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py", "--check-config"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_procfile_runs_the_web_worker_and_beat():
+    lines = dict(
+        line.split(": ", 1)
+        for line in (PROJECT_DIR / "Procfile").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert lines == {
+        "web": "gunicorn -c gunicorn.conf.py",
+        "worker": "celery -A reemploi worker --loglevel INFO",
+        "beat": "celery -A reemploi beat --loglevel INFO --schedule var/celerybeat-schedule",
+    }
