@@ -18,6 +18,7 @@ from content.newsletter_links import (  # noqa: F401 (the links are part of this
     unsubscribe_url,
 )
 from content.tasks import send_plain_email
+from reemploi.queue import enqueue
 
 
 class InvalidLink(Exception):
@@ -53,7 +54,8 @@ def subscriber_request(*, email: str) -> Subscriber:
     body = render_to_string(template, context)
     subject = body.splitlines()[0]
     transaction.on_commit(
-        lambda: send_plain_email.delay(
+        lambda: enqueue(
+            send_plain_email,
             subject=subject,
             body="\n".join(body.splitlines()[2:]),
             to=[email],

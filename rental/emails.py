@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from devices.models import Membership
 from reemploi.money import euros
+from reemploi.queue import enqueue
 from rental.models import Application
 
 TRAINEE_TEMPLATE = "rental/email/trainee.txt"
@@ -152,7 +153,7 @@ def notify_trainee(application: Application, kind: str, *, message: str = "", am
     """
     pk, amount_text = application.pk, "" if amount is None else str(amount)
     transaction.on_commit(
-        lambda: send_trainee_email.delay(application_id=pk, kind=kind, message=message, amount=amount_text)
+        lambda: enqueue(send_trainee_email, application_id=pk, kind=kind, message=message, amount=amount_text)
     )
 
 
@@ -161,7 +162,7 @@ def notify_staff(application: Application, kind: str, *, association_ids: list[i
     and the rental officers of `association_ids` (the pickup member by default)."""
     pk = application.pk
     ids = list(dict.fromkeys(association_ids or [application.pickup_association_id]))
-    transaction.on_commit(lambda: send_staff_email.delay(application_id=pk, kind=kind, association_ids=ids))
+    transaction.on_commit(lambda: enqueue(send_staff_email, application_id=pk, kind=kind, association_ids=ids))
 
 
 # --- Building and sending ------------------------------------------------------------------------

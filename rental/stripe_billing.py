@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from payments import stripe_api
 from reemploi.money import euros
+from reemploi.queue import enqueue
 from rental import selectors
 from rental.models import Application, StripePlan
 
@@ -276,7 +277,7 @@ def subscription_cancel_after_commit(application: Application) -> None:
     """Stop the loan's subscription, if it has a running one, once the current transaction commits."""
     if application.stripe_subscription_id and application.subscription_cancelled_at is None:
         pk = application.pk
-        transaction.on_commit(lambda: cancel_subscription.delay(application_id=pk))
+        transaction.on_commit(lambda: enqueue(cancel_subscription, application_id=pk))
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from reemploi.queue import enqueue
 from shop.order_links import order_link_key
 from shop.selectors import pickup_association
 from shop.services.invoices import invoice_pdf_bytes
@@ -43,13 +44,13 @@ QUOTE_TEMPLATE = "shop/email/quote.txt"
 def order_email_after_commit(checkout, kind: str) -> None:
     """Send the buyer the `kind` e-mail of the checkout's order once the current transaction commits."""
     checkout_id = checkout.pk
-    transaction.on_commit(lambda: current_app.tasks[ORDER_EMAIL_TASK].delay(checkout_id=checkout_id, kind=kind))
+    transaction.on_commit(lambda: enqueue(current_app.tasks[ORDER_EMAIL_TASK], checkout_id=checkout_id, kind=kind))
 
 
 def quote_email_after_commit(quote) -> None:
     """Send the answered quote to the member who asked for it once the current transaction commits."""
     quote_id = quote.pk
-    transaction.on_commit(lambda: current_app.tasks[QUOTE_EMAIL_TASK].delay(quote_id=quote_id))
+    transaction.on_commit(lambda: enqueue(current_app.tasks[QUOTE_EMAIL_TASK], quote_id=quote_id))
 
 
 # --- Building and sending (called by the tasks) -------------------------------------------------------------

@@ -21,7 +21,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("accounts", "content", "demo", "devices", "network", "payments", "rental", "shop")
-TOOLKIT = ("admin_steps", "cache_versions", "downloads", "money", "pdf", "permissions", "ratelimits", "uploads")
+TOOLKIT = (
+    "admin_steps", "cache_versions", "downloads", "money", "pdf", "permissions", "queue", "ratelimits", "uploads",
+)  # fmt: skip
 FORBIDDEN = {
     "reemploi": set(APPS),  # for the toolkit modules (settings and URLs assemble the apps)
     "devices": {"content", "shop", "rental", "payments", "demo", "network"},

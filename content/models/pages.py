@@ -28,6 +28,7 @@ from content.feeds import NewsFeed
 from content.models.snippets import Partner
 from content.tasks import send_plain_email
 from devices.selectors import impact_figures, member_live_figures
+from reemploi.queue import enqueue
 from reemploi.ratelimits import form_rate_limited
 
 
@@ -408,7 +409,8 @@ class FormPage(SeoMixin, AbstractEmailForm):
 
     def send_mail(self, form):
         addresses = [address.strip() for address in self.to_address.split(",") if address.strip()]
-        send_plain_email.delay(
+        enqueue(
+            send_plain_email,
             subject=self.subject or str(self.title),
             body=self.render_email(form),
             to=addresses,
