@@ -1,11 +1,32 @@
+import logging
+import smtplib
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
+from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_class
 
 user_registered = get_class("customer.signals", "user_registered")
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth adapter: tells Oscar about sign-ups (allauth does not fire Oscar's signal)."""
+    """allauth adapter: tells Oscar about sign-ups (allauth does not fire Oscar's signal), and keeps a sign-up
+    or a password reset when the mail server does not answer (allauth sends its e-mails in the request)."""
+
+    def send_mail(self, template_prefix, email, context):
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (smtplib.SMTPException, OSError) as error:
+            logger.error("account e-mail %s to %s not sent: %s", template_prefix, email, error)
+            if self.request is not None:
+                messages.error(
+                    self.request,
+                    _(
+                        "We could not send you the e-mail just now: our mail server does not answer. Nothing is "
+                        "lost: ask for it again in a few minutes."
+                    ),
+                )
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
