@@ -14,6 +14,16 @@ class AccountAdapter(DefaultAccountAdapter):
     """allauth adapter: tells Oscar about sign-ups (allauth does not fire Oscar's signal), and keeps a sign-up
     or a password reset when the mail server does not answer (allauth sends its e-mails in the request)."""
 
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # Said with what to do: the lock is per account (5 failures) and per address (30, for the trainees of a
+        # training centre or a Mission locale who share one public address).
+        "too_many_login_attempts": _(
+            "Too many failed attempts to log in to this account, or from your connection. Wait five minutes, "
+            "or choose a new password with “Forgot your password?”."
+        ),
+    }
+
     def send_mail(self, template_prefix, email, context):
         try:
             super().send_mail(template_prefix, email, context)

@@ -428,7 +428,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    # 5 failures lock an account; an address is locked after 30 (a training centre's trainees share one).
+    "login_failed": "30/5m/ip,5/5m/key",
     "signup": "10/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "5/h/ip,3/h/key",
