@@ -18,7 +18,8 @@ from wagtail.models import (
 
 EDITORS = "Editors"
 MODERATORS = "Moderators"
-WORKFLOW = "Moderators approval"
+WORKFLOW = "Validation par la modération"  # shown to editors: "Soumettre à Validation par la modération"
+WAGTAIL_WORKFLOW = "Moderators approval"  # the name Wagtail's migrations give it
 PAGE_PERMISSIONS = {
     EDITORS: ["add_page", "change_page", "lock_page", "unlock_page"],
     MODERATORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
@@ -38,7 +39,8 @@ def _permission(app_label: str, codename: str) -> Permission:
 
 
 def roles_ensure() -> dict[str, Group]:
-    """Editors write and submit; Moderators approve and publish, through the "Moderators approval" workflow."""
+    """Editors write and submit; Moderators approve and publish, through the moderation workflow (Wagtail's
+    "Moderators approval", named in French: its name is on the editors' submit button)."""
     root_page = Page.get_first_root_node()
     root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     access_admin = _permission("wagtailadmin", "access_admin")
@@ -56,6 +58,7 @@ def roles_ensure() -> dict[str, Group]:
             )
         groups[name] = group
 
+    workflow_renamed(Workflow, GroupApprovalTask)
     task = GroupApprovalTask.objects.filter(name=WORKFLOW).first()
     if task is None:
         task = GroupApprovalTask.objects.create(name=WORKFLOW)
@@ -65,3 +68,9 @@ def roles_ensure() -> dict[str, Group]:
     if not WorkflowPage.objects.filter(page=root_page).exists():
         WorkflowPage.objects.create(page=root_page, workflow=workflow)
     return groups
+
+
+def workflow_renamed(workflow_model, task_model) -> None:
+    """Wagtail's workflow and its task, under their French name (also run by migration content 0005)."""
+    workflow_model.objects.filter(name=WAGTAIL_WORKFLOW).update(name=WORKFLOW)
+    task_model.objects.filter(name=WAGTAIL_WORKFLOW).update(name=WORKFLOW)

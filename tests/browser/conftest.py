@@ -4,8 +4,8 @@
   may reach the live server only: any other request is aborted, and the test fails at teardown with the list.
 - Every context waits 10 s at most for an element or a navigation.
 - `live_server` tests are transactional: the flush after each one removes Wagtail's root page, the Site, the
-  Editors/Moderators groups and the "Moderators approval" workflow. `base_data` (tests/conftest.py) restores
-  them; `demo_site` then loads the demonstration content with `manage.py demo`.
+  Editors/Moderators groups and the moderation workflow ("Validation par la modération"). `base_data`
+  (tests/conftest.py) restores them; `demo_site` then loads the demonstration content with `manage.py demo`.
 """
 
 from urllib.parse import urlsplit

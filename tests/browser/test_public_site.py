@@ -167,7 +167,9 @@ def test_editor_submits_news_that_a_moderator_approves(page, browser, visitor, l
 
     page.get_by_role("button", name=t("More actions")).click()
     with page.expect_navigation():
-        page.get_by_role("button", name=t("Submit to %(workflow_name)s", workflow_name="Moderators approval")).click()
+        page.get_by_role(
+            "button", name=t("Submit to %(workflow_name)s", workflow_name="Validation par la modération")
+        ).click()
     expect(page.get_by_role("link", name=title)).to_be_visible()  # back to the news listing
 
     news = NewsPage.objects.get(title=title)

@@ -1,4 +1,4 @@
-"""Editors write news and submit them; only moderators publish ("Moderators approval" workflow).
+"""Editors write news and submit them; only moderators publish (the "Validation par la modération" workflow).
 
 The groups and the workflow come from Wagtail's own migrations; these tests rely on them being in place.
 """
@@ -52,7 +52,7 @@ def add_news(client, news_index, **actions):
 
 def test_wagtail_provides_the_groups_and_the_workflow():
     assert Group.objects.filter(name__in=["Editors", "Moderators"]).count() == 2
-    workflow = Workflow.objects.get(name="Moderators approval")
+    workflow = Workflow.objects.get(name="Validation par la modération")  # its name is on the submit button
     assert workflow.active
     assert Page.get_first_root_node().get_workflow() == workflow
     [task] = workflow.tasks.specific()
@@ -162,3 +162,10 @@ def test_editor_cannot_approve_their_own_submission(client, news_index):
     page.refresh_from_db()
     assert not page.live
     assert page.current_workflow_state.status == "in_progress"
+
+
+def test_the_submit_button_names_the_workflow_in_french(client, news_index):
+    client.force_login(factories.editor())
+    url = reverse("wagtailadmin_pages:add", args=["content", "newspage", news_index.pk])
+    content = client.get(url).content.decode()
+    assert "Validation par la modération" in content and "Moderators approval" not in content
