@@ -17,6 +17,13 @@ class Factor:
     kg_co2e: int  # emissions of manufacturing a new device, kg CO2 equivalent
     kg_device: float  # weight of the device, kg (waste avoided)
 
+    @property
+    def label(self) -> str:
+        """The category as people read it ("Ordinateur portable"), not its code."""
+        from devices.models import Device
+
+        return str(dict(Device.Category.choices).get(self.category, self.category))
+
 
 FACTORS = {
     "laptop": Factor("laptop", 156, 2.0),

@@ -131,6 +131,8 @@ def test_batch_page_shows_the_report_figures(client, owner, batch, spread):
     assert f"/donateurs/certificats/{event.pk}/" in html
     # no beneficiary's reference in the donor's view
     assert "ORDER-555" not in html
+    # the environmental factors name each category in French, not by its code
+    assert "<tr><td>Portable</td>" in html and "<tr><td>laptop</td>" not in html
 
 
 def test_batch_page_paginates_by_50(client, owner, batch, make_device):
