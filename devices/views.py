@@ -40,8 +40,11 @@ def passport_url(request, device: Device) -> str:
 def passport(request, asset_tag):
     tag = asset_tag_normalize(asset_tag)
     device = selectors.device_for_passport(tag) if tag else None
-    if device is None:
-        raise Http404(_("No device has this tag."))
+    if device is None:  # the site's own page, also under DEBUG (someone typed a sticker's tag wrong)
+        message = _("No device has the tag %(tag)s: check the letters and digits on the sticker.") % {
+            "tag": tag or asset_tag
+        }
+        return render(request, "404.html", {"message": message}, status=404)
     qr_svg = segno.make(passport_url(request, device), error="m").svg_inline(scale=4, title=device.asset_tag)
     return render(
         request,

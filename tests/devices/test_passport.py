@@ -90,6 +90,15 @@ def test_unknown_or_invalid_tags_are_404(client, db, tag):
     assert client.get(f"/appareil/{tag}/").status_code == 404
 
 
+def test_an_unknown_tag_gets_the_sites_own_page_even_under_debug(client, db, home_page, settings):
+    settings.DEBUG = True  # `make run`: Django's technical 404 page used to show instead
+    response = client.get("/appareil/AAA-AAA/")
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert "Aucun appareil ne porte l’étiquette AAA-AAA" in content and "Page introuvable" in content
+    assert "technical" not in content.lower() and "URLconf" not in content
+
+
 def test_passport_never_shows_personal_data(client, ready, donor, device_in):
     donor.contact_name = "Gwenaëlle Quéméner-Contact"
     donor.contact_email = "gwenaelle.quemener@region-bretagne.example"
