@@ -1,4 +1,7 @@
+import datetime
+
 from django.contrib.syndication.views import Feed
+from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
 
@@ -38,4 +41,8 @@ class NewsFeed(Feed):
         return item.get_url(self.request)
 
     def item_pubdate(self, item):
+        """The item's own date (set by the editors, shown on the site), at noon local time — not when the page
+        was first published, which is the same moment for a batch of pages imported or published together."""
+        if item.date:
+            return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time(12)))
         return item.first_published_at

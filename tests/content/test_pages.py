@@ -267,6 +267,11 @@ def test_rss_feed_lists_the_latest_news(client, news_index):
     items = channel.findall("item")
     assert [item.findtext("title") for item in items] == ["Bilan de la collecte", "Ouverture d'un atelier à Lorient"]
     assert items[0].findtext("link") == "http://testserver/actualites/bilan-de-la-collecte/"
+    # each item carries its own date (all of them were published today), noon in Europe/Paris
+    assert [item.findtext("pubDate") for item in items] == [
+        "Sun, 01 Mar 2026 12:00:00 +0100",
+        "Sun, 01 Feb 2026 12:00:00 +0100",
+    ]
 
 
 @pytest.fixture
