@@ -310,6 +310,8 @@ class Found:
         if not isinstance(item, slice):
             return self[item : item + 1][0]
         start, stop, _step = item.indices(self._length)
+        if stop <= start:
+            return []
         bits, pks, taken = self._bits, self.index.pks, []
         seen = 0
         for i in self.order:

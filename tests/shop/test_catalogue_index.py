@@ -179,3 +179,8 @@ def test_pages_of_results_follow_each_other_without_gap_or_repeat(shelf):
     pages = [found[start : start + 7] for start in range(0, len(found), 7)]
     assert [pk for page in pages for pk in page] == found[0 : len(found)]
     assert len(set(found[0 : len(found)])) == len(found)
+
+
+def test_an_empty_slice_is_empty(shelf):
+    found = browse(QueryDict("")).found
+    assert len(found) > 3 and found[2:2] == [] and found[5:1] == [] and found[len(found) : len(found) + 5] == []
