@@ -7,16 +7,23 @@ from celery import current_app
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _forget_connections():
+    """Drop the app's connection and producer pools (as Celery does after a fork): the next task connects to
+    the broker the configuration names now, not to one an earlier test connected to."""
+    current_app._pool = None
+    current_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def broker_down():
     conf = current_app.conf
     saved = {"task_always_eager": conf.task_always_eager, "broker_url": conf.broker_url}
     conf.task_always_eager = False
     conf.broker_url = "redis://127.0.0.1:9/0"  # the discard port
-    current_app._pool = None  # connections are made from the new URL
+    _forget_connections()
     yield
     conf.update(saved)
-    current_app._pool = None
+    _forget_connections()
 
 
 def test_a_newsletter_subscription_sends_its_confirmation_from_the_request(
