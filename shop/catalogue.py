@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import get_language
@@ -86,6 +87,8 @@ FACETS = [
     ("retrait", _("Pickup at"), "pickup"),
 ]
 FIELDS = [field_name for _param, _label, field_name in FACETS if field_name != "pickup"]
+# What a card shows after the listing's and product's pks, as read from the listing (see `CardFacts`).
+CARD_COLUMNS = ("product__title", "product__slug", *CardFacts._fields[4:-1])
 
 
 def _decimal(value):
@@ -103,12 +106,14 @@ def _whole(value):
 PARSERS = {"ram_gb": _whole, "storage_gb": _whole, "screen_inches": _decimal}
 
 
+def free_stock(prefix: str = ""):
+    """Stock records with a device not allocated to an order (`prefix`: the path to them from another model)."""
+    return Q(**{f"{prefix}num_in_stock__gt": Coalesce(f"{prefix}num_allocated", 0)})
+
+
 def available_listings():
     """The public listings with at least one device in stock (not allocated to an order)."""
-    return Listing.objects.filter(
-        product__is_public=True,
-        product__stockrecords__num_in_stock__gt=Coalesce("product__stockrecords__num_allocated", 0),
-    ).distinct()
+    return Listing.objects.filter(free_stock("product__stockrecords__"), product__is_public=True).distinct()
 
 
 def _mask(indices, size: int) -> int:
@@ -126,23 +131,30 @@ class CatalogueIndex:
     def __init__(self, version: str):
         self.version = version
         self.read_at = time.monotonic()
+        # The public listings in one query (their main photos in another): filters, sort keys, search words and
+        # what their cards show.
+        photos = {}
+        for product_id, image_id in main_photos():
+            photos.setdefault(product_id, image_id)  # main photos first
+        self.photographed = set(photos)  # products with a photo of a device on sale
         rows = list(
             Listing.objects.filter(product__is_public=True)
             .order_by("pk")
-            .values_list("pk", "price", "product__date_created", "search_text", *FIELDS)
+            .values_list("product__date_created", "search_text", "pk", "product_id", *CARD_COLUMNS)
         )
+        cards = [CardFacts(*row[2:], photos.get(row[3])) for row in rows]
         self.size = len(rows)
-        self.pks = [row[0] for row in rows]
+        self.pks = [facts.pk for facts in cards]
         self.row_of = {pk: i for i, pk in enumerate(self.pks)}
-        self.search_texts = [row[3] for row in rows]
-        self.prices = [row[1] for row in rows]
-        self.cards = self._card_facts()
-        self.product_ids = {facts.product_id for facts in self.cards.values()}
+        self.cards = dict(zip(self.pks, cards, strict=True))
+        self.product_ids = {facts.product_id for facts in cards}
+        self.search_texts = [row[1] for row in rows]
+        self.prices = [facts.price for facts in cards]
         self.masks: dict[str, dict] = {}
-        for position, field_name in enumerate(FIELDS, start=4):
+        for field_name in FIELDS:
             groups: dict = {}
-            for i, row in enumerate(rows):
-                value = row[position]
+            for i, facts in enumerate(cards):
+                value = getattr(facts, field_name)
                 if value is not None and value != "":
                     groups.setdefault(value, []).append(i)
             self.masks[field_name] = {value: _mask(indices, self.size) for value, indices in groups.items()}
@@ -162,9 +174,7 @@ class CatalogueIndex:
         self.places: dict[str, str] = {}
         self.stock: dict[int, list[tuple[str, int]]] = {}  # product id → (workshop, devices free), in record order
         stock = (
-            StockRecord.objects.filter(
-                product__listing__product__is_public=True, num_in_stock__gt=Coalesce("num_allocated", 0)
-            )
+            StockRecord.objects.filter(free_stock(), product__listing__product__is_public=True)
             .order_by("pk")
             .values_list(
                 "product_id",
@@ -188,15 +198,15 @@ class CatalogueIndex:
         self.available = _mask(available, self.size)
         self.masks["pickup"] = {slug: _mask(indices, self.size) for slug, indices in pickup.items()}
         self.value_order["pickup"] = sorted(self.places, key=lambda slug: (self.places[slug], slug))
-        dates = [row[2] for row in rows]
-        memory = 4 + FIELDS.index("ram_gb")  # its place in a row
+        dates = [row[0] for row in rows]
+        memory = [facts.ram_gb for facts in cards]
         everyone = range(self.size)
         self.orders = {
             "prix": sorted(everyone, key=lambda i: (self.prices[i], self.pks[i])),
             "-prix": sorted(everyone, key=lambda i: (-self.prices[i], self.pks[i])),
             # Most memory first, listings without memory (screens) last.
             "memoire": sorted(
-                everyone, key=lambda i: (rows[i][memory] is None, -(rows[i][memory] or 0), self.prices[i], self.pks[i])
+                everyone, key=lambda i: (memory[i] is None, -(memory[i] or 0), self.prices[i], self.pks[i])
             ),
             "recent": sorted(everyone, key=lambda i: (-dates[i].timestamp(), self.pks[i])),
         }
@@ -208,20 +218,6 @@ class CatalogueIndex:
             self.passports.setdefault(product_id, asset_tag)
         self.options_exist = Option.objects.exists()  # Oscar's product options (the shop uses none)
         self._word_masks: dict[str, int] = {}
-
-    def _card_facts(self) -> dict[int, CardFacts]:
-        """What each listing's card shows, by listing pk, its main photo included (one query each)."""
-        photos = {}
-        for product_id, image_id in main_photos():
-            photos.setdefault(product_id, image_id)  # main photos first
-        self.photographed = set(photos)  # products with a photo of a device on sale
-        cards = {}
-        rows = Listing.objects.filter(product__is_public=True).values_list(
-            "pk", "product_id", "product__title", "product__slug", *CardFacts._fields[4:-1]
-        )
-        for pk, product_id, *facts in rows:
-            cards[pk] = CardFacts(pk, product_id, *facts, photos.get(product_id))
-        return cards
 
     def older_than(self, seconds: float) -> bool:
         return time.monotonic() - self.read_at > seconds
@@ -352,7 +348,7 @@ def catalogue_index() -> CatalogueIndex:
 
 def product_offer(product) -> Offer:
     """What the page of a product that is not public offers (staff preview it): read from the database."""
-    records = StockRecord.objects.filter(product=product, num_in_stock__gt=Coalesce("num_allocated", 0))
+    records = StockRecord.objects.filter(free_stock(), product=product)
     stock = [(record.partner.name, record.net_stock_level) for record in records.select_related("partner")]
     passport = next((tag for _product, tag in on_sale_asset_tags().filter(product=product)[:1]), None)
     return Offer(available=False, stock=stock, passport=passport)
