@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test test-fast lint format messages bench lighthouse migrations-check clean
+.PHONY: help install run demo test test-fast lint format messages bench lighthouse topology load migrations-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -57,6 +57,12 @@ bench: install ## Serve the site with gunicorn and measure it (needs wrk; see be
 lighthouse: install ## Lighthouse (mobile) on the shop's key pages (needs chromium and npm; see bench/README.md)
 	test -x var/tools/node_modules/.bin/lighthouse || npm install --prefix var/tools lighthouse
 	$(PY) bench/lighthouse.py
+
+topology: install ## Start the production topology on loopback and walk through it (needs PostgreSQL and Redis installed; see Deploying)
+	$(PY) deploy/topology.py
+
+load: install ## Locust on the production topology: steady load, a gunicorn worker killed, Redis stopped (see bench/README.md)
+	$(PY) bench/load.py
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var

@@ -15,3 +15,5 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")  # the proxy's address
 accesslog = "-"
 errorlog = "-"
+# The access log's usual fields, the time taken and the request id (the X-Request-ID the app returns).
+access_log_format = '%(h)s - %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms request_id=%({x-request-id}o)s'

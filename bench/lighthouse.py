@@ -104,7 +104,7 @@ def main():
     found = json.loads(run.run_step("look up a product with photos", [run.PYTHON, str(run.BENCH / "lookups.py"),
                                     "photographed_product"], env).strip().splitlines()[-1])  # fmt: skip
     product = found["photographed_product"] or "/boutique/catalogue/"
-    site = run.Server("lighthouse", "reemploi.wsgi:application", env, run.WORKERS)
+    site = run.Server("lighthouse", "bench.media_proxy:application", env, run.WORKERS)  # media as the proxy serves them
     results = []
     try:
         site.start()

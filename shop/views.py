@@ -65,7 +65,9 @@ def product_cards(index, listing_pks, words: Wording) -> list:
     photos' renditions). A card is the same on every page that shows the listing: each is cached under the
     catalogue version."""
     prefix = f"shop:card:{index.version}:{get_language()}:"
-    cards = cache.get_many([f"{prefix}{pk}" for pk in listing_pks])
+    # A copy: with Redis unreachable, django-redis answers every get_many with one shared empty dict, which
+    # filling in place would hand to the next caller (Wagtail's renditions lookup got these cards).
+    cards = dict(cache.get_many([f"{prefix}{pk}" for pk in listing_pks]))
     missing = [index.cards[pk] for pk in listing_pks if f"{prefix}{pk}" not in cards]
     if missing:
         photographed = [facts.photo_image_id for facts in missing if facts.photo_image_id]

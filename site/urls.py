@@ -1,6 +1,5 @@
 from django.apps import apps
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
@@ -75,10 +74,9 @@ urlpatterns = (
 )
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-elif not getattr(settings, "AWS_STORAGE_BUCKET_NAME", ""):
-    # Public media from the local disk when no S3 bucket is configured (embedded default) — but not Wagtail's
-    # documents, which go through Wagtail's view (`/documents/…`: collection privacy, attachment headers).
+    # `make run`: public media from the local disk — but not Wagtail's documents, which go through Wagtail's
+    # view (`/documents/…`: collection privacy, attachment headers). In production Django never serves media:
+    # the bucket does, or the TLS proxy from MEDIA_ROOT (README, Deploying).
     from django.views.static import serve as static_serve
 
     urlpatterns += [

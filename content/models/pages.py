@@ -19,6 +19,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
@@ -36,8 +37,14 @@ class SeoMixin:
     """OpenGraph data for base.html: the page's image when it has one."""
 
     def og_image(self):
+        """The sharing picture, or none when its file cannot be read (a lost file, the store down)."""
         image = getattr(self, "image", None)
-        return image.get_rendition("fill-1200x630") if image else None
+        if image is None:
+            return None
+        try:
+            return image.get_rendition("fill-1200x630")
+        except SourceImageIOError:
+            return None
 
 
 class HomePage(SeoMixin, Page):

@@ -9,9 +9,12 @@ local-memory cache, console e-mail, inline tasks, files on the local disk, no St
 from pathlib import Path
 
 import environ
+from botocore.config import Config as BotocoreConfig
+from celery.schedules import crontab
 from csp.constants import NONCE as _csp_nonce
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's OSCAR_* defaults, overridden below)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -43,6 +46,8 @@ INSTALLED_APPS = [
     "rental",
     "demo",
     "network",
+    "reemploi",  # the toolkit: its management commands (backup, restore) and tasks
+    "django_guid",  # the request id (X-Request-ID) in responses and log lines
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -115,6 +120,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",  # X-Request-ID: the proxy's, or a new one; in every log line
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -218,6 +224,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # broadcast (pings): not in the current directory
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -236,6 +243,8 @@ CELERY_BEAT_SCHEDULE = {
     "rental-reminders": {"task": "rental.tasks.send_reminders", "schedule": 86400.0},
     "rental-purge": {"task": "rental.tasks.purge_applications", "schedule": 86400.0},
     "rental-allocate-waitlist": {"task": "rental.tasks.allocate_waitlist", "schedule": 900.0},
+    # The database and the stored files, every night (`manage.py backup`; BACKUP_* below).
+    "backup-nightly": {"task": "reemploi.tasks.backup_nightly", "schedule": crontab(hour=3, minute=15)},
 }
 
 # --- E-mail ----------------------------------------------------------------------------------------
@@ -266,13 +275,22 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default=None)
     AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
     AWS_S3_FILE_OVERWRITE = False
+    # A store that does not answer costs a page a few seconds at most (botocore's defaults wait a minute and
+    # retry five times): connect within 2 s, read within 10 s, one retry.
+    AWS_S3_CLIENT_CONFIG = BotocoreConfig(
+        connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=2),
+        read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=10),
+        retries={"max_attempts": 2, "mode": "standard"},
+        signature_version="s3v4",
+        s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="auto")},
+    )
     AWS_PRIVATE_BUCKET_NAME = env.str("AWS_PRIVATE_BUCKET_NAME", default=AWS_STORAGE_BUCKET_NAME)
     _public_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "reemploi.storage.ReadTolerantS3Storage",
         "OPTIONS": {"location": "media", "querystring_auth": False},
     }
     _private_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "reemploi.storage.ReadTolerantS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_PRIVATE_BUCKET_NAME,
             "location": "private",
@@ -288,9 +306,30 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
     }
+# Backups (`manage.py backup`, daily by beat): a bucket of their own when BACKUP_BUCKET_NAME is set (with
+# the S3 connection above), else a folder, var/backups by default — on a disk other than the database's.
+BACKUP_BUCKET_NAME = env.str("BACKUP_BUCKET_NAME", default="")
+BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=30)
+if BACKUP_BUCKET_NAME and AWS_STORAGE_BUCKET_NAME:
+    _backup_storage = {
+        "BACKEND": "reemploi.storage.ReadTolerantS3Storage",
+        "OPTIONS": {
+            "bucket_name": BACKUP_BUCKET_NAME,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "custom_domain": None,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _backup_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.path("BACKUP_DIR", default=VAR_DIR / "backups"), "base_url": None},
+    }
 STORAGES = {
     "default": _public_storage,
     "private": _private_storage,
+    "backups": _backup_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -529,18 +568,67 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 
 # --- Logging ---------------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # One line per task run is noise (inline tasks on the embedded defaults print them all).
-        "celery.app.trace": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-        # Oscar's stock alerts log two lines per product whose stock changes (the demo lists dozens).
-        "oscar.apps.communication.utils": {"level": "WARNING"},
-        "oscar.alerts": {"level": "WARNING"},
-    },
+# Logs: one line per record on stderr, each with the request id (django-guid: the proxy's X-Request-ID, or a new
+# one, returned in the response and passed on to the Celery tasks a request queues). LOG_FORMAT "json" gives
+# JSON lines (production's default, for a log collector), "text" plain lines (development's).
+LOG_FORMAT = env.str("LOG_FORMAT", default="")
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+    "IGNORE_URLS": ["sante"],
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=False)],
 }
+
+
+def logging_config(log_format: str) -> dict:
+    fields = "%(asctime)s %(levelname)s %(name)s %(correlation_id)s %(message)s"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": fields,
+                "rename_fields": {
+                    "asctime": "time",
+                    "levelname": "level",
+                    "name": "logger",
+                    "correlation_id": "request_id",
+                },
+            },
+            "text": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": log_format or "text"}
+        },
+        "root": {"handlers": ["console"], "level": LOG_LEVEL},
+        "loggers": {
+            "django.db.backends": {"level": "INFO"},
+            # One line per task run is noise (inline tasks on the embedded defaults print them all).
+            "celery.app.trace": {"level": "WARNING"},
+            "django_tasks": {"level": "WARNING"},
+            # Oscar's stock alerts log two lines per product whose stock changes (the demo lists dozens).
+            "oscar.apps.communication.utils": {"level": "WARNING"},
+            "oscar.alerts": {"level": "WARNING"},
+            "django_guid": {"level": "WARNING"},
+        },
+    }
+
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(LOG_FORMAT)
+
+# Error reporting (sentry-sdk: the web and the workers) when SENTRY_DSN is set; no personal data is sent.
+if SENTRY_DSN:
+    from reemploi.errors import sentry_init
+
+    sentry_init(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

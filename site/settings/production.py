@@ -11,3 +11,4 @@ from .base import *  # noqa: F403
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 DEBUG = False
+LOGGING = logging_config(LOG_FORMAT or "json")  # noqa: F405 (JSON lines for the log collector)

@@ -93,3 +93,15 @@ def test_the_procfile_runs_the_web_worker_and_beat():
         "worker": "celery -A reemploi worker --loglevel INFO",
         "beat": "celery -A reemploi beat --loglevel INFO --schedule var/celerybeat-schedule",
     }
+
+
+@pytest.mark.django_db
+def test_public_media_are_never_served_by_django_in_production(client, settings):
+    """Without DEBUG, /media/ is the bucket's or the TLS proxy's: a stored image is not served by the site."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    assert not settings.DEBUG
+    name = storages["default"].save("original_images/atelier.jpg", ContentFile(b"\xff\xd8\xff photo"))
+    assert storages["default"].url(name).startswith("/media/")
+    assert client.get(storages["default"].url(name)).status_code == 404

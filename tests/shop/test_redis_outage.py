@@ -45,3 +45,19 @@ def test_a_public_form_asks_to_come_back_rather_than_failing(redis_down, home_pa
     assert response.status_code == 429
     content = response.content.decode()
     assert "Trop de requêtes" in content and 'value="lectrice@example.org"' in content
+
+
+def test_a_product_page_with_photos_answers_from_the_database(redis_down, home_page, stocked_product):
+    """Found by the production topology: Wagtail's renditions cache read through django-redis gave a 500."""
+    from devices import services
+    from devices.models import Device
+    from tests.photos import photo_upload
+
+    product = stocked_product(units=1)
+    device = Device.objects.get(shop_listings__product=product)
+    services.device_photos_add(device=device, actor=None, photos=[photo_upload(), photo_upload()], alt="Capot fermé")
+    client = Client(raise_request_exception=True)
+    for _visit in range(2):
+        response = client.get(product.get_absolute_url())
+        assert response.status_code == 200
+        assert "Capot fermé" in response.content.decode()
