@@ -89,6 +89,33 @@ def news_items():
     return _all_live("content.NewsPage")
 
 
+def members():
+    """Every live member association's page."""
+    return _all_live("content.MemberPage")
+
+
+def form_pages():
+    """Every live form page (contact, equipment offers, newsletter…)."""
+    return _all_live("content.FormPage")
+
+
+def standard_pages():
+    """Every live standard page (legal notice, privacy, terms…)."""
+    return _all_live("content.StandardPage")
+
+
+def network():
+    return _first_live("content.NetworkIndexPage")
+
+
+def partners():
+    return _first_live("content.PartnersPage")
+
+
+def stories_list():
+    return _first_live("content.StoryIndexPage")
+
+
 def products():
     """Every product page of the catalogue in stock, as buyers reach them."""
     from shop.catalogue import available_listings
@@ -124,6 +151,12 @@ LOOKUPS = {
     "products": products,
     "photographed_product": photographed_product,
     "listings": listings,
+    "members": members,
+    "form_pages": form_pages,
+    "standard_pages": standard_pages,
+    "network": network,
+    "partners": partners,
+    "stories_list": stories_list,
 }
 
 

@@ -41,10 +41,16 @@ from pathlib import Path
 # also be given on the command line.
 PAGES = [
     ("home", "/"),
+    ("network", "{network}"),
+    ("every member page", "{*members}"),
+    ("partners", "{partners}"),
     ("news list", "/actualites/"),
+    ("every news item", "{*news_items}"),
+    ("stories list", "{stories_list}"),
     ("story", "{story}"),
     ("every story", "{*stories}"),
-    ("every news item", "{*news_items}"),
+    ("every form page", "{*form_pages}"),
+    ("every legal page", "{*standard_pages}"),
 ]
 # The shop, on the benchmark catalogue (SHOP_PRODUCTS products, bench/shop_catalogue.py): a listing with
 # three filters, a sort and a page, and a product page ("{product}": a laptop in stock at several

@@ -588,7 +588,10 @@ def logging_config(log_format: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+        "filters": {
+            "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+            "cache_outage": {"()": "reemploi.logs.CacheOutage"},
+        },
         "formatters": {
             "json": {
                 "()": "pythonjsonlogger.json.JsonFormatter",
@@ -615,6 +618,8 @@ def logging_config(log_format: str) -> dict:
             "oscar.apps.communication.utils": {"level": "WARNING"},
             "oscar.alerts": {"level": "WARNING"},
             "django_guid": {"level": "WARNING"},
+            # Redis down: a warning per cache call, not a traceback.
+            "django_redis.cache": {"filters": ["cache_outage"]},
         },
     }
 

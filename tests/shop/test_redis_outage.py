@@ -61,3 +61,32 @@ def test_a_product_page_with_photos_answers_from_the_database(redis_down, home_p
         response = client.get(product.get_absolute_url())
         assert response.status_code == 200
         assert "Capot fermé" in response.content.decode()
+
+
+def test_redis_down_is_logged_as_a_warning_without_traceback(redis_down, home_page):
+    import logging
+
+    from reemploi.logs import CacheOutage
+    from reemploi.settings.base import logging_config
+
+    configured = logging_config("json")
+    assert configured["loggers"]["django_redis.cache"]["filters"] == ["cache_outage"]
+    assert configured["filters"]["cache_outage"]["()"] == "reemploi.logs.CacheOutage"
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    logger = logging.getLogger("django_redis.cache")
+    handler = Keep()
+    logger.addFilter(CacheOutage())  # as the settings' LOGGING does (the test settings keep no logging)
+    logger.addHandler(handler)
+    try:
+        assert Client().get("/").status_code == 200
+    finally:
+        logger.removeHandler(handler)
+        logger.filters.clear()
+    assert records and {record.levelname for record in records} == {"WARNING"}
+    assert all(record.exc_info is None for record in records)
+    assert "cache unreachable" in records[0].getMessage() and "Connection refused" in records[0].getMessage()
