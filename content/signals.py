@@ -8,8 +8,8 @@ from django.contrib.sites.models import Site as DjangoSite
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext as _
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from content.cache import content_version_bump
 from content.context_processors import MENU_CACHE_KEY
@@ -28,7 +28,10 @@ page_published.connect(on_publication_change, dispatch_uid="content-published")
 page_unpublished.connect(on_publication_change, dispatch_uid="content-unpublished")
 post_delete.connect(on_publication_change, sender=Page, dispatch_uid="content-page-deleted")
 
-for model in (Partner, ImpactFigures, OrganisationSettings):
+post_page_move.connect(on_publication_change, dispatch_uid="content-page-moved")
+# What the routing keeps per content version (`content.routing`): sites and view restrictions.
+# Member associations' identities are on member and legal pages.
+for model in (Partner, ImpactFigures, OrganisationSettings, Site, PageViewRestriction, Association):
     post_save.connect(on_publication_change, sender=model, dispatch_uid=f"content-changed-{model.__name__}")
     post_delete.connect(on_publication_change, sender=model, dispatch_uid=f"content-deleted-{model.__name__}")
 

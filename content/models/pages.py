@@ -20,10 +20,11 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import SourceImageIOError
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
 from content import map as brittany_map
+from content import routing
 from content.blocks import BaseStreamBlock
 from content.feeds import NewsFeed
 from content.models.snippets import Partner
@@ -34,7 +35,13 @@ from reemploi.ratelimits import form_rate_limited
 
 
 class SeoMixin:
-    """OpenGraph data for base.html: the page's image when it has one."""
+    """OpenGraph data for base.html: the page's image when it has one. Also what every page type of the site
+    shares in serving: no view restrictions read while no page has any (`content.routing`)."""
+
+    def get_view_restrictions(self):
+        if not routing.any_view_restriction():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def og_image(self):
         """The sharing picture, or none when its file cannot be read (a lost file, the store down)."""
@@ -89,6 +96,10 @@ class HomePage(SeoMixin, Page):
         )
         return context
 
+    def route(self, request, path_components):
+        """The site's pages from the live paths kept per content version (`content.routing`)."""
+        return routing.route(self, request, path_components) or super().route(request, path_components)
+
 
 class NetworkIndexPage(SeoMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -102,19 +113,21 @@ class NetworkIndexPage(SeoMixin, Page):
     class Meta:
         verbose_name = _("network page")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def live_members(self) -> list:
         members = list(
-            MemberPage.objects.live()
-            .public()
-            .child_of(self)
+            routing.public(MemberPage.objects.live().child_of(self))
             .select_related("association")
             .prefetch_related("association__labels")
             .order_by("title")
         )
         for member in members:
             member.map_x, member.map_y = member.map_position()
-        context["members"] = members
+        return members
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Read only when the template's fragment (cached per content version) is made.
+        context["members"] = SimpleLazyObject(self.live_members)
         context["map"] = brittany_map
         context["map_tiles_url"] = settings.MAP_TILES_URL
         return context
@@ -163,6 +176,11 @@ class MemberPage(SeoMixin, Page):
     class Meta:
         verbose_name = _("member association")
 
+    @classmethod
+    def served_queryset(cls):
+        """What the page shows of its association, read with the page (`content.routing`)."""
+        return cls.objects.select_related("association")
+
     def map_position(self):
         association = self.association
         if association is None or association.latitude is None or association.longitude is None:
@@ -191,13 +209,18 @@ class PartnersPage(SeoMixin, Page):
     class Meta:
         verbose_name = _("partners page")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    @staticmethod
+    def partner_groups() -> list:
         partners = Partner.objects.select_related("logo").prefetch_related("logo__renditions")
         groups = {kind: [] for kind in Partner.Kind}
         for partner in partners:
             groups[Partner.Kind(partner.kind)].append(partner)
-        context["partner_groups"] = [(kind.label, items) for kind, items in groups.items() if items]
+        return [(kind.label, items) for kind, items in groups.items() if items]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Read only when the template's fragment (cached per content version) is made.
+        context["partner_groups"] = SimpleLazyObject(self.partner_groups)
         return context
 
 
@@ -205,9 +228,7 @@ class ArticlePageManager(PageManager):
     def cards(self):
         """Live articles, newest first, with what a card shows loaded in bulk."""
         return (
-            self.get_queryset()
-            .live()
-            .public()
+            routing.public(self.get_queryset().live())
             .order_by("-date", "-pk")
             .select_related("image")
             .prefetch_related("image__renditions")
@@ -350,7 +371,7 @@ class NewsIndexPage(ArticleIndexPage):
 
     @path("rss/")
     def rss(self, request):
-        items = NewsPage.objects.live().public().child_of(self).order_by("-date", "-pk")
+        items = routing.public(NewsPage.objects.live().child_of(self)).order_by("-date", "-pk")
         return NewsFeed(self, items)(request)
 
 
