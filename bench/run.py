@@ -264,6 +264,7 @@ class Server:
             "--worker-class", WORKER_CLASS,
             "--bind", f"{HOST}:{self.port}",
             "--log-level", "warning",
+            "--config", str(BENCH / "gunicorn.conf.py"),  # not the project's (access log, worker recycling)
             self.app,
         ]  # fmt: skip
         with open(self.log_path, "w") as log:

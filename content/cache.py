@@ -11,8 +11,15 @@ from reemploi.cache_versions import CacheVersion
 CONTENT_VERSION = CacheVersion("content:version")
 
 
-def content_version() -> str:
-    return CONTENT_VERSION.current()
+def content_version(request=None) -> str:
+    """The current version; with `request`, read from the cache once for the whole request (routing, page
+    cache and fragments ask for it several times)."""
+    if request is None:
+        return CONTENT_VERSION.current()
+    version = getattr(request, "_content_version", None)
+    if version is None:
+        version = request._content_version = CONTENT_VERSION.current()
+    return version
 
 
 def content_version_bump(**kwargs) -> None:
@@ -23,7 +30,7 @@ def cached_page_view(view, seconds: int, cache_alias: str = "pages"):
     """`view` behind Django's page cache, its keys prefixed with the current content version."""
 
     def wrapped(request, *args, **kwargs):
-        prefix = f"v{content_version()}"
+        prefix = f"v{content_version(request)}"
         return cache_page(seconds, cache=cache_alias, key_prefix=prefix)(view)(request, *args, **kwargs)
 
     return wrapped

@@ -22,4 +22,4 @@ def main_menu(request):
 
 
 def site_chrome(request):
-    return {"main_menu": main_menu(request), "content_version": content_version()}
+    return {"main_menu": main_menu(request), "content_version": content_version(request)}

@@ -41,7 +41,7 @@ def site_for_request(request):
     """Wagtail's `Site._find_for_request`, kept per host and port for the content version."""
     hostname = split_domain_port(request._get_raw_host())[0]
     port = request.get_port()
-    memo = _memo(content_version())
+    memo = _memo(content_version(request))
     if memo is not None and (hostname, port) in memo["sites"]:
         return memo["sites"][(hostname, port)]
     try:
@@ -75,7 +75,7 @@ def route(root, request, path_components) -> RouteResult | None:
     """The page at `path_components` under `root` in one query, or None (then Wagtail routes as usual)."""
     if not path_components:
         return None
-    memo = _memo(content_version())
+    memo = _memo(content_version(request))
     if memo is None:
         return None
     paths = memo["routes"].get(root.pk)
