@@ -7,7 +7,8 @@ every publication, move, site or privacy change replaces, `content/signals.py`),
 
 - the site of each host name and port (`request._wagtail_site`, which Wagtail's `Site.find_for_request`
   reads first), with its root page;
-- every live page's path under each site root, with its model: a request then costs one query for the page;
+- every live page's path under each site root, with its model, and the pages served (up to KEPT_PAGES):
+  a page is read once per version, then served from memory — as its fragments are;
 - whether any page has a view restriction at all (none on a public site: nothing to read per request).
 
 A path not in the map (a routable page's sub-page such as `/actualites/rss/`, a page just published by
@@ -25,7 +26,8 @@ from wagtail.url_routing import RouteResult
 
 from content.cache import content_version
 
-_kept: dict = {"version": None, "sites": {}, "routes": {}, "restricted": None}
+KEPT_PAGES = 2_000  # pages kept per process and version (the most visited come first); others: one query
+_kept: dict = {"version": None, "sites": {}, "routes": {}, "pages": {}, "restricted": None}
 
 
 def _memo(version):
@@ -33,7 +35,7 @@ def _memo(version):
     if not version:
         return None
     if _kept["version"] != version:
-        _kept.update(version=version, sites={}, routes={}, restricted=None)
+        _kept.update(version=version, sites={}, routes={}, pages={}, restricted=None)
     return _kept
 
 
@@ -85,13 +87,17 @@ def route(root, request, path_components) -> RouteResult | None:
     if found is None:
         return None
     content_type_id, pk = found
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
-    if model is None:
-        return None
-    queryset = model.served_queryset() if hasattr(model, "served_queryset") else model.objects.all()
-    page = queryset.filter(pk=pk, live=True).first()
+    page = memo["pages"].get(pk)
     if page is None:
-        return None
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            return None
+        queryset = model.served_queryset() if hasattr(model, "served_queryset") else model.objects.all()
+        page = queryset.filter(pk=pk, live=True).first()
+        if page is None:
+            return None
+        if len(memo["pages"]) < KEPT_PAGES:
+            memo["pages"][pk] = page
     if isinstance(page, RoutablePageMixin):
         return page.route(request, [])  # its own index view
     return RouteResult(page)
