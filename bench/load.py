@@ -87,14 +87,7 @@ def main() -> int:
     results = {"users": arguments.users, "duration_s": arguments.duration, "workers": None, "runs": {}}
     try:
         print("== starting the topology (PostgreSQL, Redis, S3, SMTP, Stripe, gunicorn, Celery) with the demo data")
-        topology.make_certificate()
-        topology.postgres.init()
-        topology.postgres.start()
-        topology.postgres.create_database("reemploi")
-        topology.start_redis()
-        topology.start_s3()
-        topology.start_smtp()
-        topology.start_stripe()
+        topology.start_services()
         for command in (("migrate", "--noinput"), ("collectstatic", "--noinput"), ("demo",)):
             topology.manage(*command)
         topology.start_web()
@@ -125,11 +118,7 @@ def main() -> int:
         after(third + 20, topology.start_redis)
         results["runs"]["redis stopped"] = locust(topology, "redis-stopped", arguments.users, arguments.duration)
     finally:
-        topology.processes.stop_all()
-        try:
-            topology.postgres.stop()
-        except subprocess.CalledProcessError:
-            pass
+        topology.stop()
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False))
     for run, found in results["runs"].items():

@@ -209,6 +209,25 @@ class Topology:
         return env
 
     # --- starting -----------------------------------------------------------------------------------
+    def start_services(self):
+        """What the site's processes use: PostgreSQL (a new cluster, an empty database), Redis, the S3 store
+        with its buckets, SMTP, the local Stripe server."""
+        self.make_certificate()
+        self.postgres.init()
+        self.postgres.start()
+        self.postgres.create_database("reemploi")
+        self.start_redis()
+        self.start_s3()
+        self.start_smtp()
+        self.start_stripe()
+
+    def stop(self):
+        self.processes.stop_all()
+        try:
+            self.postgres.stop()
+        except subprocess.CalledProcessError:
+            pass  # already stopped
+
     def make_certificate(self):
         self.certificate.parent.mkdir()
         subprocess.run(
@@ -360,6 +379,17 @@ class Topology:
         check(response.status_code == 302, f"login of {email_address}: {response.status_code}")
         return session
 
+    def keys(self, bucket: str) -> list[str]:
+        return [item["Key"] for item in self.s3().list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+    def first_link(self, session, pages: list[str], pattern: str) -> str | None:
+        """The first link matching `pattern` on the first of `pages` that has one."""
+        for page in pages:
+            found = re.search(pattern, self.get(page, session).text)
+            if found:
+                return found.group(1)
+        return None
+
     def health(self) -> tuple[int, dict]:
         response = self.get("/sante/", headers={"Accept": "application/json"})
         return response.status_code, response.json()
@@ -480,7 +510,7 @@ def editor_image(topology: Topology):
         editor, "/admin/images/add/", data, files={"file": (name, picture.getvalue(), "image/jpeg")}
     )
     check(response.status_code == 302, f"the image upload: {response.status_code}")
-    keys = [item["Key"] for item in topology.s3().list_objects_v2(Bucket=BUCKETS["media"]).get("Contents", [])]
+    keys = topology.keys(BUCKETS["media"])
     stored = [key for key in keys if key.endswith(name)]
     check(stored, f"{name} in the public bucket")
     served = requests.get(f"{topology.s3_url}/{BUCKETS['media']}/{stored[0]}", timeout=10)
@@ -497,7 +527,7 @@ def editor_image(topology: Topology):
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     response = topology.post(editor, "/admin/documents/add/", data, files={"file": (name, pdf, "application/pdf")})
     check(response.status_code == 302, f"the document upload: {response.status_code}")
-    keys = [item["Key"] for item in topology.s3().list_objects_v2(Bucket=BUCKETS["media"]).get("Contents", [])]
+    keys = topology.keys(BUCKETS["media"])
     stored = [key for key in keys if key.endswith(name)]
     check(stored and stored[0].startswith("media/documents/"), f"{name} in the media bucket")
     direct = requests.get(f"{topology.s3_url}/{BUCKETS['media']}/{stored[0]}", timeout=10)
@@ -511,9 +541,9 @@ def editor_image(topology: Topology):
 
 
 def private_files(topology: Topology):
-    keys = [item["Key"] for item in topology.s3().list_objects_v2(Bucket=BUCKETS["private"]).get("Contents", [])]
+    keys = topology.keys(BUCKETS["private"])
     check(keys, "private files in the private bucket")
-    media_keys = [item["Key"] for item in topology.s3().list_objects_v2(Bucket=BUCKETS["media"]).get("Contents", [])]
+    media_keys = topology.keys(BUCKETS["media"])
     check(not [key for key in media_keys if key.startswith("private/")], "no private file in the public bucket")
     anonymous = requests.get(f"{topology.s3_url}/{BUCKETS['private']}/{keys[0]}", timeout=10)
     check(anonymous.status_code == 403, f"an unsigned request for a private file: {anonymous.status_code}")
@@ -523,12 +553,7 @@ def private_files(topology: Topology):
     home = topology.get("/donateurs/", donor)
     batches = re.findall(r'href="(/donateurs/lots/\d+/)"', home.text)
     check(batches, "the donor's batches")
-    certificate = None
-    for batch in batches:
-        found = re.search(r'href="(/donateurs/certificats/\d+/)"', topology.get(batch, donor).text)
-        if found:
-            certificate = found.group(1)
-            break
+    certificate = topology.first_link(donor, batches, r'href="(/donateurs/certificats/\d+/)"')
     check(certificate, "an erasure certificate link on a donor's batch")
     download = topology.get(certificate, donor)
     check(download.status_code == 200 and download.content.startswith(b"%PDF"), "the certificate downloaded")
@@ -539,12 +564,8 @@ def private_files(topology: Topology):
     print(f"   {certificate}: downloaded by the donor, 404 for a trainee, login for a visitor")
 
     applications = topology.get("/location/mes-demandes/", other)
-    proof = None
-    for application in re.findall(r'href="(/location/mes-demandes/\d+/)"', applications.text):
-        found = re.search(r'href="(/location/mes-demandes/\d+/justificatif/)"', topology.get(application, other).text)
-        if found:
-            proof = found.group(1)
-            break
+    pages = re.findall(r'href="(/location/mes-demandes/\d+/)"', applications.text)
+    proof = topology.first_link(other, pages, r'href="(/location/mes-demandes/\d+/justificatif/)"')
     check(proof, "a proof of enrolment link on the trainee's application")
     download = topology.get(proof, other)
     check(download.status_code == 200 and download.content, "the proof downloaded by its trainee")
@@ -560,7 +581,7 @@ def backup_restore(topology: Topology):
     archive = re.search(r"(reemploi-\S+\.tar\.gz)", output)
     check(archive, f"the backup names its archive:\n{output}")
     archive = archive.group(1)
-    keys = [item["Key"] for item in topology.s3().list_objects_v2(Bucket=BUCKETS["backups"]).get("Contents", [])]
+    keys = topology.keys(BUCKETS["backups"])
     check(any(key.endswith(archive) for key in keys), f"{archive} in the backup bucket")
     counts_code = (
         "from devices.models import Device, DeviceEvent; from oscar.core.loading import get_model;"
@@ -582,8 +603,8 @@ def backup_restore(topology: Topology):
         topology.env.clear()
         topology.env.update(saved)
     check(before == after, f"the restored copy holds the same devices, events, orders, files: {before} → {after}")
-    restored_keys = {item["Key"] for item in s3.list_objects_v2(Bucket="reemploi-restored").get("Contents", [])}
-    original_keys = {item["Key"] for item in s3.list_objects_v2(Bucket=BUCKETS["private"]).get("Contents", [])}
+    restored_keys = set(topology.keys("reemploi-restored"))
+    original_keys = set(topology.keys(BUCKETS["private"]))
     check(restored_keys == original_keys, "the restored private bucket holds the same files")
     print(f"   {archive}: {before[0]} devices, {before[1]} events, {before[2]} orders, private files alike")
 
@@ -677,14 +698,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped from outside: stop the processes too
     try:
         print("== starting PostgreSQL, Redis, S3, SMTP, Stripe")
-        topology.make_certificate()
-        topology.postgres.init()
-        topology.postgres.start()
-        topology.postgres.create_database("reemploi")
-        topology.start_redis()
-        topology.start_s3()
-        topology.start_smtp()
-        topology.start_stripe()
+        topology.start_services()
         print("== migrate, collectstatic, check --deploy, demo data (production settings)")
         topology.manage("migrate", "--noinput")
         topology.manage("collectstatic", "--noinput")
@@ -709,11 +723,7 @@ def main() -> int:
         print(f"FAILED: {failure}\n   logs in {WORK / 'logs'}", file=sys.stderr)
         return 1
     finally:
-        topology.processes.stop_all()
-        try:
-            topology.postgres.stop()
-        except subprocess.CalledProcessError:
-            pass  # already stopped
+        topology.stop()
 
 
 if __name__ == "__main__":
