@@ -42,12 +42,21 @@ class Summary:
     sha256: str
 
 
-def _sha256(path: Path) -> str:
+def _sha256_of(handle) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(block)
+    for block in iter(lambda: handle.read(CHUNK), b""):
+        digest.update(block)
     return digest.hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return _sha256_of(handle)
+
+
+def _archives(storage) -> list[str]:
+    """The archives in the backups storage, oldest first (their names sort by date)."""
+    return sorted(name for name in storage.listdir("")[1] if name.startswith(PREFIX) and name.endswith(".tar.gz"))
 
 
 def _walk(storage, folder: str = ""):
@@ -147,7 +156,7 @@ def backup_create(*, using: str = "default") -> Summary:
 def backups_prune(*, keep_days: int) -> list[str]:
     """Delete the archives older than `keep_days` (the newest one is always kept)."""
     storage = storages["backups"]
-    archives = sorted(name for name in storage.listdir("")[1] if name.startswith(PREFIX) and name.endswith(".tar.gz"))
+    archives = _archives(storage)
     limit = timezone.now() - timedelta(days=keep_days)
     removed = []
     for name in archives[:-1]:
@@ -252,10 +261,7 @@ def backup_restore(name: str, *, database: dict | None = None, replace: bool = F
                 handle = archive.extractfile(member_name)
                 if handle is None:
                     raise BackupError(f"{member_name} is missing from the archive")
-                digest = hashlib.sha256()
-                for block in iter(lambda h=handle: h.read(CHUNK), b""):
-                    digest.update(block)
-                if digest.hexdigest() != digest_wanted:
+                if _sha256_of(handle) != digest_wanted:
                     raise BackupError(f"{member_name} does not match the manifest: the archive is damaged")
             archive.extract(dump_member, work, filter="data")
             _restore_database(database, work / dump_member, replace=replace)
@@ -276,5 +282,4 @@ def backup_restore(name: str, *, database: dict | None = None, replace: bool = F
 
 def backups_list() -> list[tuple[str, int]]:
     storage = storages["backups"]
-    names = sorted(name for name in storage.listdir("")[1] if name.startswith(PREFIX) and name.endswith(".tar.gz"))
-    return [(name, storage.size(name)) for name in names]
+    return [(name, storage.size(name)) for name in _archives(storage)]

@@ -2,8 +2,8 @@
 
 Wagtail renders an image whose file cannot be opened as "not found" (it catches OSError), so a page keeps
 answering when the store is down; botocore's connection errors are not OSErrors, and gave a 500 instead
-for any image whose rendition was not made yet. Reads only: a write to a store that is down still fails
-(an upload is refused with its form's error page, nothing is half-saved).
+for any image whose rendition was not made yet. Reads only: a write to a store that is down still raises
+botocore's error, as before.
 """
 
 from botocore.exceptions import BotoCoreError

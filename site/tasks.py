@@ -6,7 +6,7 @@ from django.conf import settings
 from reemploi import backups
 
 
-@shared_task(acks_late=False)  # a backup interrupted is made again the next night, never twice at once
+@shared_task(acks_late=False)  # not redelivered when a worker dies mid-backup: the next night makes a new one
 def backup_nightly() -> str:
     summary = backups.backup_create()
     backups.backups_prune(keep_days=settings.BACKUP_RETENTION_DAYS)

@@ -71,17 +71,9 @@ def _media_storage(settings, tmp_path):
     """Files written by a test land in its own temporary folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_ROOT = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media"},
-        },
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
-        },
-    }
+    from tests.helpers import folder_storages
+
+    settings.STORAGES = {**settings.STORAGES, **folder_storages(tmp_path / "media", tmp_path / "private")}
     yield
 
 

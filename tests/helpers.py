@@ -38,3 +38,14 @@ def pdf_text(content: bytes) -> bytes:
             except (ValueError, zlib.error):
                 continue
     return b"\n".join(chunks)
+
+
+def folder_storages(media, private) -> dict:
+    """STORAGES entries for public media and private files in local folders (what tests write to)."""
+    return {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": media}},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": private, "base_url": None},
+        },
+    }

@@ -15,6 +15,7 @@ from django.db import connection
 
 from devices.models import Association, Device
 from reemploi import backups
+from tests.helpers import folder_storages
 from tests.shop.helpers import invoice_order, listed_product, verified_buyer
 
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump reads what is committed
@@ -90,17 +91,7 @@ def empty_storages(settings, tmp_path):
     """Point both storages at new, empty folders (what a restore on a new machine starts from)."""
 
     def switch():
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": tmp_path / "m2"},
-            },
-            "private": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": tmp_path / "p2", "base_url": None},
-            },
-        }
+        settings.STORAGES = {**settings.STORAGES, **folder_storages(tmp_path / "m2", tmp_path / "p2")}
 
     return switch
 
