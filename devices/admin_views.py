@@ -7,7 +7,7 @@ requires `devices.operate_device`; the URLs are registered by `devices.wagtail_h
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -16,33 +16,23 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 from wagtail.admin import messages
 
-from devices import forms, imports, selectors, services
-from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch
+from devices import forms, imports, inventory, selectors, services, tabular
+from devices import tasks as devices_tasks
+from devices.models import BeneficiaryCategory, Device, DeviceEvent, ImportProfile, IntakeBatch, InventoryImport
 from devices.pdf import label_sheet_pdf
 from devices.scoping import Role, associations_of, is_coordinator, scoped
-from devices.views import passport_url
+from devices.views import evidence_response, passport_url
 from reemploi.admin_steps import ObjectStepView, show_refusal, steps_shown
-from reemploi.downloads import inline_document, private_file_response
+from reemploi.downloads import inline_document
+from reemploi.queue import enqueue
+from reemploi.uploads import CSV, SPREADSHEET, anonymous_name
 
 OPERATE_PERMISSION = "devices.operate_device"
 Status = Device.Status
 QUICK_ENTRY_SESSION_KEY = "devices:quick_entry"
 BULK_ERASURE_RESULT_KEY = "devices:bulk_erasure_result"
 ERASURE_REPORT_RESULT_KEY = "devices:erasure_report_result"
-# The header names `imports.batch_import_inventory` reads (French names are accepted too).
-INVENTORY_COLUMNS = [
-    "serial",
-    "brand",
-    "model",
-    "category",
-    "cpu",
-    "ram",
-    "storage_gb",
-    "storage_kind",
-    "screen_inches",
-    "os",
-]
-ERASURE_REPORT_COLUMNS = ["serial", "asset_tag", "method", "tool", "result", "date", "operator"]
+ERASURE_REPORT_COLUMNS = list(imports.ERASURE_COLUMNS)
 
 
 operator_required = permission_required(OPERATE_PERMISSION, raise_exception=True)
@@ -88,6 +78,12 @@ DETAIL_LABELS = {
     "condition": gettext_lazy("Condition"),
     "from": gettext_lazy("From"),
     "to": gettext_lazy("To"),
+    "passes": gettext_lazy("Passes"),
+    "verification": gettext_lazy("Verification"),
+    "started_at": gettext_lazy("Started on"),
+    "disks": gettext_lazy("Disks"),
+    "declared_broken": gettext_lazy("Declared out of order by the donor"),
+    "report": gettext_lazy("Hardware report"),
 }
 
 
@@ -106,6 +102,13 @@ def _detail_value(key, value, batches):
         return dict(BeneficiaryCategory.choices).get(value, value)
     if key == "batch":
         return str(batches.get(value, value))
+    if key == "disks":
+        results = dict(forms.ERASURE_RESULT_CHOICES)
+        return ", ".join(
+            f"{disk.get('serial', '—')} ({results.get(disk.get('result'), disk.get('result'))})" for disk in value
+        )
+    if key == "declared_broken":
+        return _("yes") if value else _("no")
     return str(value)
 
 
@@ -368,6 +371,7 @@ def device_page(request, device: Device, *, bound: tuple | None = None):
             "passport_url": passport_url(request, device),
             "outcome_label": dict(BeneficiaryCategory.choices).get(device.outcome_category, device.outcome_category),
             "photos": list(device.photos.select_related("image")),
+            "disks": list(device.disks.all()),
         },
     )
 
@@ -389,8 +393,7 @@ def event_evidence(request, event_pk):
     event = get_object_or_404(events, pk=event_pk)
     if not event.evidence:
         raise Http404(_("This event has no evidence file."))
-    filename = f"{slugify(event.get_kind_display())}-{event.device.asset_tag}.pdf"
-    return private_file_response(event.evidence, filename)
+    return evidence_response(event, slugify(event.get_kind_display()))
 
 
 # --- The workshop's landing page ----------------------------------------------------------------
@@ -444,6 +447,17 @@ def device_label(request, pk):
 
 @operator_required
 @require_GET
+def devices_labels(request):
+    """The labels of the devices selected in the device list (`?id=…&id=…`)."""
+    ids = [value for value in request.GET.getlist("id") if value.isdigit()]
+    devices = list(workshop_devices(request.user).filter(pk__in=ids).order_by("asset_tag"))
+    if not devices:
+        raise Http404(_("None of the selected devices is in your workshop."))
+    return _labels_response(request, devices, _("labels-%(count)d-devices.pdf") % {"count": len(devices)})
+
+
+@operator_required
+@require_GET
 def batch_labels(request, pk):
     batch = get_object_or_404(workshop_batches(request.user), pk=pk)
     devices = list(batch.devices.order_by("pk"))
@@ -458,39 +472,143 @@ def batch_labels(request, pk):
 
 @operator_required
 def batch_import(request, pk):
-    """Import a donor's inventory CSV into a batch: all rows or none, and re-importing changes nothing."""
+    """Upload a donor's inventory file for a batch: it is read at once, then previewed and mapped before
+    anything is written (`inventory_import_page`)."""
     batch = get_object_or_404(workshop_batches(request.user).select_related("donor", "association"), pk=pk)
-    result = errors = None
-    if request.method == "POST":
-        form = forms.InventoryImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                result = imports.batch_import_inventory(
-                    batch=batch, content=form.cleaned_data["file"].read(), actor=request.user
-                )
-            except imports.ImportRejected as exc:
-                errors = exc.errors
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(
-                    request,
-                    _("%(created)d device(s) registered, %(skipped)d already in this batch.")
-                    % {"created": len(result.created), "skipped": result.skipped},
-                )
-                form = forms.InventoryImportForm()
-    else:
-        form = forms.InventoryImportForm()
+    form = forms.InventoryImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            table = tabular.read_table(upload.read())
+        except tabular.UnreadableFile as exc:
+            form.add_error("file", str(exc))
+        else:
+            profile = ImportProfile.objects.filter(donor=batch.donor_id).first()
+            upload.seek(0)
+            run = InventoryImport(
+                batch=batch,
+                filename=upload.name[-255:],
+                uploaded_by=request.user,
+                columns=inventory.proposed_columns(table.headers, profile),
+                default_category=profile.default_category if profile else "",
+            )
+            run.file.save(anonymous_name("inventaire", SPREADSHEET if table.kind != "csv" else CSV), upload, save=False)
+            run.save()
+            return redirect("workshop_batches:import_run", pk=batch.pk, run_pk=run.pk)
+    if request.method == "POST" and not form.is_valid() or form.errors:
+        messages.error(request, _("The file cannot be imported: see the message under the field."))
     return render(
         request,
         "devices/admin/batch_import.html",
         {
             "batch": batch,
             "form": form,
-            "result": result,
-            "errors": errors,
             "device_count": batch.devices.count(),
-            "columns": INVENTORY_COLUMNS,
+            "runs": batch.imports.select_related("uploaded_by")[:10],
+            "targets": inventory.TARGETS.values(),
         },
+    )
+
+
+INLINE_IMPORT_ROWS = 1000  # more rows: imported by a worker, the page shows the progress
+
+
+@operator_required
+def inventory_import_page(request, pk, run_pk):
+    """The preview of an uploaded inventory: the mapping (proposed, adjustable, savable for the donor), the
+    first rows as they will be stored, the ignored columns and the rows with errors; then the import and
+    its progress."""
+    batch = get_object_or_404(workshop_batches(request.user).select_related("donor", "association"), pk=pk)
+    run = get_object_or_404(batch.imports, pk=run_pk)
+    if run.status != InventoryImport.Status.DRAFT:
+        return render(request, "devices/admin/inventory_import_run.html", {"batch": batch, "run": run})
+    try:
+        table = inventory.plan_of_run(run).table
+    except (tabular.UnreadableFile, OSError) as exc:
+        messages.error(
+            request, _("The uploaded file can no longer be read (%(error)s): upload it again.") % {"error": exc}
+        )
+        return redirect("workshop_batches:import", pk=batch.pk)
+    initial = {
+        "default_category": run.default_category,
+        "skip_errors": run.skip_errors,
+        **{forms.InventoryMappingForm.column_field(index): target for index, target in enumerate(run.columns)},
+    }
+    form = forms.InventoryMappingForm(request.POST or None, headers=table.headers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        run.columns, run.default_category = form.columns, form.cleaned_data["default_category"]
+        run.skip_errors = form.cleaned_data["skip_errors"]
+        run.save(update_fields=["columns", "default_category", "skip_errors"])
+    plan = inventory.plan_inventory(
+        batch=batch,
+        table=table,
+        columns=form.columns if form.is_bound and form.is_valid() else run.columns,
+        default_category=run.default_category,
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["save_profile"]:
+            inventory.profile_save(batch=batch, plan=plan, actor=request.user)
+            messages.success(request, _("Mapping saved for %(donor)s.") % {"donor": batch.donor})
+        if "import" in request.POST:
+            return _inventory_import_confirm(request, batch, run, plan)
+        return redirect("workshop_batches:import_run", pk=batch.pk, run_pk=run.pk)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("The mapping has errors: check the highlighted columns."))
+    return render(
+        request,
+        "devices/admin/inventory_import_preview.html",
+        {
+            "batch": batch,
+            "run": run,
+            "form": form,
+            "plan": plan,
+            "preview_fields": [(name, inventory.TARGETS[name]) for name in inventory.PREVIEW_FIELDS],
+            "preview_rows": [
+                (line, [(name, values.get(name)) for name in inventory.PREVIEW_FIELDS]) for line, values in plan.preview
+            ],
+            "columns": list(zip(plan.columns, form.column_fields(), strict=True)),
+        },
+    )
+
+
+def _inventory_import_confirm(request, batch, run, plan):
+    if plan.error_count and not run.skip_errors:
+        messages.error(
+            request,
+            _(
+                "%(count)d row(s) have errors: correct the file or the mapping, or tick “skip the rows with "
+                "errors”. Nothing was imported."
+            )
+            % {"count": plan.error_count},
+        )
+        return redirect("workshop_batches:import_run", pk=batch.pk, run_pk=run.pk)
+    queued = InventoryImport.objects.filter(pk=run.pk, status=InventoryImport.Status.DRAFT).update(
+        status=InventoryImport.Status.QUEUED, rows_total=len(plan.to_create)
+    )
+    if queued:  # not when the button was pressed twice
+        if len(plan.to_create) <= INLINE_IMPORT_ROWS:
+            inventory.inventory_import_start(run_pk=run.pk, actor=request.user)
+        else:
+            enqueue(devices_tasks.inventory_import, run_pk=run.pk, actor_pk=request.user.pk)
+    return redirect("workshop_batches:import_run", pk=batch.pk, run_pk=run.pk)
+
+
+@operator_required
+@require_GET
+def inventory_import_progress(request, pk, run_pk):
+    """The progress of an import, for its page's progress bar."""
+    run = get_object_or_404(
+        InventoryImport.objects.filter(batch__in=workshop_batches(request.user)), pk=run_pk, batch=pk
+    )
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "rows_done": run.rows_done,
+            "rows_total": run.rows_total,
+            "percent": run.progress_percent,
+            "finished": run.status in (InventoryImport.Status.DONE, InventoryImport.Status.FAILED),
+        }
     )
 
 
@@ -569,8 +687,8 @@ def bulk_erasure(request):
                 return redirect("workshop_bulk_erasure:index")
         else:
             messages.error(request, _("The form has errors: check the highlighted fields."))
-    else:
-        form = forms.BulkErasureForm()
+    else:  # the device list's bulk action hands its selection over
+        form = forms.BulkErasureForm(initial={"devices": request.GET.get("appareils", "")})
     return render(
         request,
         "devices/admin/bulk_erasure.html",

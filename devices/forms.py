@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from devices import services
+from devices.inventory import TARGET_FIELD, TARGETS
 from devices.models import (
     Association,
     BeneficiaryCategory,
@@ -28,7 +29,7 @@ from devices.models import (
     territory_validator,
 )
 from devices.tags import asset_tag_normalize
-from devices.uploads import CERTIFICATE_UPLOAD, CSV_UPLOAD
+from devices.uploads import CERTIFICATE_UPLOAD, HARDWARE_REPORT_UPLOAD, REPORT_UPLOAD, TABLE_UPLOAD
 
 Category = Device.Category
 MAX_BULK_LINES = 1000
@@ -82,14 +83,6 @@ def _pdf_field(label, help_text=""):
         help_text=help_text or _("PDF, 10 MB at most."),
         validators=[CERTIFICATE_UPLOAD],
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
-    )
-
-
-def _csv_field(label):
-    return forms.FileField(
-        label=label,
-        validators=[CSV_UPLOAD],
-        widget=forms.ClearableFileInput(attrs={"accept": "text/csv,.csv,.txt"}),
     )
 
 
@@ -442,11 +435,78 @@ class QuickEntryForm(forms.Form):
 
 
 class InventoryImportForm(forms.Form):
-    file = _csv_field(_("Inventory (CSV file)"))
+    file = forms.FileField(
+        label=_("Inventory file"),
+        help_text=_("CSV (any delimiter, UTF-8 or Windows-1252), XLSX or ODS; 20 MB at most."),
+        validators=[TABLE_UPLOAD],
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.txt,.xlsx,.ods,.xls,text/csv,application/vnd.openxmlformats-officedocument."
+                "spreadsheetml.sheet,application/vnd.oasis.opendocument.spreadsheet"
+            }
+        ),
+    )
+
+
+class InventoryMappingForm(forms.Form):
+    """The preview's mapping: one target per column of the file, a category for rows without one."""
+
+    default_category = forms.ChoiceField(
+        label=_("Category of rows without one"),
+        required=False,
+        choices=[("", _("None: such a row is an error"))] + list(Device.Category.choices),
+    )
+    skip_errors = forms.BooleanField(
+        label=_("Import the valid rows and skip the rows with errors (they are listed in the import's report)"),
+        required=False,
+    )
+    save_profile = forms.BooleanField(label=_("Save this mapping for the donor's next files"), required=False)
+
+    def __init__(self, *args, headers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— ignored —"))] + [(key, label) for key, label in TARGETS.items()]
+        self.headers = headers
+        for index, header in enumerate(headers):
+            self.fields[self.column_field(index)] = forms.ChoiceField(label=header, choices=choices, required=False)
+        self.order_fields([self.column_field(index) for index in range(len(headers))])
+
+    @staticmethod
+    def column_field(index: int) -> str:
+        return f"column_{index}"
+
+    def column_fields(self):
+        return [self[self.column_field(index)] for index in range(len(self.headers))]
+
+    def clean(self):
+        cleaned = super().clean()
+        seen: dict[str, str] = {}
+        for index, header in enumerate(self.headers):
+            name = self.column_field(index)
+            target = cleaned.get(name, "")
+            registry_field = TARGET_FIELD.get(target, target)
+            if registry_field and registry_field in seen:
+                self.add_error(
+                    name,
+                    _("This field is already given to the column “%(header)s”.") % {"header": seen[registry_field]},
+                )
+            elif registry_field:
+                seen[registry_field] = header
+        if "serial" not in seen:
+            self.add_error(None, _("Choose the column that holds the serial numbers."))
+        return cleaned
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.cleaned_data.get(self.column_field(index), "") for index in range(len(self.headers))]
 
 
 class ErasureReportForm(forms.Form):
-    file = _csv_field(_("Erasure report (CSV file)"))
+    file = forms.FileField(
+        label=_("Erasure report"),
+        help_text=_("nwipe log, CSV, JSON, XLSX or ODS; 10 MB at most."),
+        validators=[REPORT_UPLOAD],
+        widget=forms.ClearableFileInput(attrs={"accept": ".log,.txt,.csv,.json,.xlsx,.ods"}),
+    )
     certificate = _pdf_field(
         _("Certificate of the run"), help_text=_("Optional: one PDF attached to every erasure of the report.")
     )
@@ -589,3 +649,42 @@ class MembershipForm(WagtailAdminModelForm):
     class Meta:
         model = Membership
         fields = ["user", "association", "role"]
+
+
+# --- Hardware probe -----------------------------------------------------------------------------------
+
+
+class ProbeTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name of the key"), max_length=100, help_text=_("The bench or person using it."))
+    association = forms.ModelChoiceField(label=_("Member association"), queryset=Association.objects.none())
+
+    def __init__(self, *args, associations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = associations
+        if len(associations) == 1:
+            self.fields["association"].initial = associations[0].pk
+
+
+class HardwareReportUploadForm(ProbeTokenForm):
+    name = None
+    file = forms.FileField(
+        label=_("Report of the probe (JSON file)"),
+        help_text=_("The file written by “reemploi-probe --output” on a machine without network; 5 MB at most."),
+        validators=[HARDWARE_REPORT_UPLOAD],
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+    field_order = ["file", "association"]
+
+
+class ReportRegisterForm(forms.Form):
+    """Register the device a waiting report describes, in one of my batches."""
+
+    batch = forms.ModelChoiceField(label=_("Intake batch"), queryset=IntakeBatch.objects.none())
+    category = forms.ChoiceField(label=_("Category"), choices=Device.Category.choices)
+
+    def __init__(self, *args, batches, report, **kwargs):
+        super().__init__(*args, prefix=f"report-{report.pk}", **kwargs)
+        self.fields["batch"].queryset = batches.select_related("donor")
+        category = (report.facts or {}).get("category")
+        if category in Device.Category.values:
+            self.fields["category"].initial = category

@@ -344,6 +344,12 @@ class Device(models.Model):
 
     asset_tag = models.CharField(_("asset tag"), max_length=7, unique=True, default=asset_tag_generate, editable=False)
     serial = models.CharField(_("serial number"), max_length=100, blank=True)
+    donor_reference = models.CharField(
+        _("donor's inventory number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The number the donor knows the device by (its asset management's inventory number)."),
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     brand = models.CharField(_("brand"), max_length=60, blank=True)
     model = models.CharField(_("model"), max_length=120, blank=True)
@@ -411,6 +417,29 @@ class Device(models.Model):
     @property
     def is_reused(self):
         return self.status in self.REUSED
+
+
+class DeviceDisk(models.Model):
+    """A disk found in a device by a hardware report: an erasure tool's report names disks, not devices."""
+
+    device = models.ForeignKey(Device, verbose_name=_("device"), on_delete=models.CASCADE, related_name="disks")
+    serial = models.CharField(_("serial number"), max_length=100)
+    model = models.CharField(_("model"), max_length=120, blank=True)
+    size_gb = models.PositiveIntegerField(_("size (GB)"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Device.StorageKind.choices, blank=True)
+    smart_passed = models.BooleanField(_("SMART self-assessment passed"), null=True, blank=True)
+    power_on_hours = models.PositiveIntegerField(_("power-on hours"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("reported on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["device", "serial"]
+        verbose_name = _("disk")
+        verbose_name_plural = _("disks")
+        constraints = [models.UniqueConstraint(fields=["device", "serial"], name="devices_disk_once_per_device")]
+        indexes = [models.Index(fields=["serial"])]
+
+    def __str__(self):
+        return f"{self.device.asset_tag}: {self.model} {self.serial}".strip()
 
 
 class BeneficiaryCategory(models.TextChoices):
@@ -548,3 +577,137 @@ class DevicePhoto(models.Model):
 
     def __str__(self):
         return f"{self.device.asset_tag}: {self.alt}"
+
+
+class ImportProfile(models.Model):
+    """How a donor's inventory files map to the registry: saved from an import's preview, proposed for the
+    donor's next files. Columns are known by their header, normalised (`devices.inventory.header_key`)."""
+
+    donor = models.OneToOneField(
+        Donor, verbose_name=_("donor"), on_delete=models.CASCADE, related_name="import_profile"
+    )
+    columns = models.JSONField(_("columns"), default=dict, blank=True)  # header key → target ("" ignored)
+    default_category = models.CharField(_("default category"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(_("updated on"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("import profile")
+        verbose_name_plural = _("import profiles")
+
+    def __str__(self):
+        return str(self.donor)
+
+
+class InventoryImport(models.Model):
+    """One inventory file uploaded for a batch: previewed and mapped, then imported (by a worker for a
+    large file, its progress kept here). The file stays in private storage as the import's evidence."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Preview")
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    batch = models.ForeignKey(
+        IntakeBatch, verbose_name=_("intake batch"), on_delete=models.CASCADE, related_name="imports"
+    )
+    file = models.FileField(
+        _("file"), storage=private_storage_of_settings, upload_to="devices/imports/%Y/%m/", max_length=255
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded on"), auto_now_add=True)
+    columns = models.JSONField(_("mapping"), default=list, blank=True)  # one target per column of the file
+    default_category = models.CharField(_("default category"), max_length=20, blank=True)
+    skip_errors = models.BooleanField(_("skip the rows with errors"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    rows_total = models.PositiveIntegerField(_("rows to import"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows imported"), default=0)
+    created_count = models.PositiveIntegerField(_("devices registered"), default=0)
+    skipped_count = models.PositiveIntegerField(_("rows already in the batch"), default=0)
+    errors = models.JSONField(_("rows with errors"), default=list, blank=True)  # [line, message], skipped
+    message = models.TextField(_("message"), blank=True)
+    started_at = models.DateTimeField(_("started on"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("inventory import")
+        verbose_name_plural = _("inventory imports")
+
+    def __str__(self):
+        return f"{self.filename} ({self.batch})"
+
+    @property
+    def progress_percent(self) -> int:
+        return 100 if not self.rows_total else round(100 * self.rows_done / self.rows_total)
+
+
+class ProbeToken(models.Model):
+    """A key a workshop's hardware probe sends its reports with (`probe/reemploi-probe`): one per test bench
+    or technician, revocable. Only its SHA-256 is kept; the key is shown once, when it is made."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("member association"), on_delete=models.CASCADE, related_name="probe_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("Which bench or person uses it."))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("start of the key"), max_length=12, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("probe key")
+        verbose_name_plural = _("probe keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class HardwareReport(models.Model):
+    """What the probe found on a machine: kept as sent (the file), read into facts; applied to its device,
+    or waiting for the device to be registered when no device of the workshop has its serial."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("member association"), on_delete=models.CASCADE, related_name="+"
+    )
+    device = models.ForeignKey(
+        Device, verbose_name=_("device"), null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    token = models.ForeignKey(
+        ProbeToken, verbose_name=_("probe key"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(
+        _("report"), storage=private_storage_of_settings, upload_to="devices/hardware/%Y/%m/", max_length=255
+    )
+    serial = models.CharField(_("serial number"), max_length=100, blank=True)
+    facts = models.JSONField(_("facts"), default=dict)
+    # Registry values the report differs on, waiting for staff to accept them: field → [recorded, reported].
+    proposed = models.JSONField(_("proposed changes"), default=dict, blank=True)
+    received_at = models.DateTimeField(_("received on"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("hardware report")
+        verbose_name_plural = _("hardware reports")
+
+    def __str__(self):
+        return f"{self.serial or '—'} – {self.received_at:%d/%m/%Y %H:%M}"

@@ -7,7 +7,8 @@ rental record their outcomes through `device_sell`, `device_reserve_for_rental`,
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -22,8 +23,10 @@ from devices.models import (
     Association,
     BeneficiaryCategory,
     Device,
+    DeviceDisk,
     DeviceEvent,
     DevicePhoto,
+    HardwareReport,
     IntakeBatch,
     department_of,
     private_storage,
@@ -40,9 +43,12 @@ LISTABLE = DONATABLE = RESERVABLE = (Status.READY,)
 UNLISTABLE = SELLABLE = (Status.LISTED,)
 RELEASABLE = RENTABLE = (Status.RESERVED,)
 ERASURE_RESULTS = ("success", "failure")
+INTAKE_TIME = time(8, 0)  # an earlier day's intake, before any step dated that day (`_as_datetime`: noon)
+BULK_CHUNK = 500  # rows per statement of a bulk registration (SQLite allows 32,766 parameters)
 ASSET_TAG_ATTEMPTS = 10  # 16^6 tags: with 100,000 devices registered a draw collides once in 170
 SPEC_FIELDS = (
     "serial",
+    "donor_reference",
     "category",
     "brand",
     "model",
@@ -224,10 +230,77 @@ def device_register(
         kind=Kind.RECEIVED,
         actor=actor,
         status_after=Status.RECEIVED,
-        occurred_at=occurred_at or batch.received_on,
+        occurred_at=occurred_at or intake_moment(batch),
         data={"batch": batch.pk},
     )
     return device
+
+
+def intake_moment(batch: IntakeBatch) -> datetime:
+    """When a device of the batch was received: now for a batch received today (its intake comes before the
+    day's steps), the opening of the workshop for an earlier one (a step dated that day is put at noon)."""
+    if batch.received_on >= timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(batch.received_on, INTAKE_TIME))
+
+
+def _free_asset_tags(count: int) -> list[str]:
+    """`count` asset tags, distinct and not taken yet."""
+    draw = Device._meta.get_field("asset_tag").get_default
+    tags: set[str] = set()
+    while len(tags) < count:
+        wanted = {draw() for _n in range(count - len(tags))} - tags
+        taken = set()
+        for chunk in _chunks(sorted(wanted), BULK_CHUNK):
+            taken |= set(Device.objects.filter(asset_tag__in=chunk).values_list("asset_tag", flat=True))
+        tags |= wanted - taken
+    return list(tags)
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@transaction.atomic
+def devices_register_bulk(
+    *, batch: IntakeBatch, rows: list[dict], actor=None, event_data: list[dict] | None = None
+) -> list[Device]:
+    """Register many devices received in one batch (an inventory import): each row is checked as
+    `device_register` checks it, then the devices and their "received" events are inserted in a few
+    statements. All or nothing; a (brand, serial) already registered is refused by the database."""
+    received_at = intake_moment(batch)
+    actor = actor if getattr(actor, "pk", None) else None
+    devices = []
+    for tag, specs in zip(_free_asset_tags(len(rows)), rows, strict=True):
+        unknown = set(specs) - set(SPEC_FIELDS)
+        if unknown:
+            raise TypeError(f"Unknown device fields: {', '.join(sorted(unknown))}")
+        device = Device(asset_tag=tag, batch=batch, association=batch.association, status=Status.RECEIVED, **specs)
+        # The uniqueness of tags and serials is checked above and by the insert, not one query per row.
+        device.full_clean(validate_unique=False, validate_constraints=False)
+        devices.append(device)
+    created = Device.objects.bulk_create(devices, batch_size=BULK_CHUNK)
+    if not all(device.pk for device in created):  # a backend that returns no keys from a bulk insert
+        keys = dict(Device.objects.filter(asset_tag__in=[d.asset_tag for d in devices]).values_list("asset_tag", "pk"))
+        for device in created:
+            device.pk = keys[device.asset_tag]
+    DeviceEvent.objects.bulk_create(
+        [
+            DeviceEvent(
+                device=device,
+                kind=Kind.RECEIVED,
+                actor=actor,
+                association=batch.association,
+                status_after=Status.RECEIVED,
+                occurred_at=received_at,
+                data={"batch": batch.pk, **(extra or {})},
+            )
+            for device, extra in zip(created, event_data or [None] * len(created), strict=True)
+        ],
+        batch_size=BULK_CHUNK,
+    )
+    return created
 
 
 # --- Workshop steps ------------------------------------------------------------------------------------
@@ -274,15 +347,60 @@ def _check_erasure(method: str, result: str) -> None:
         raise ValidationError({"method": _("Give the erasure method or standard.")})
 
 
+CLOCK_TOLERANCE = timedelta(minutes=10)  # an erasure station's clock a little ahead of ours
+
+
+def _check_erasure_date(device: Device, erased_on: date | datetime | None) -> None:
+    """An erasure happens between the device's intake and now: a report dated otherwise belongs to another
+    disk, or its station's clock is wrong."""
+    if erased_on is None:
+        return
+    day = timezone.localdate(erased_on) if isinstance(erased_on, datetime) and timezone.is_aware(erased_on) else None
+    day = day or (erased_on.date() if isinstance(erased_on, datetime) else erased_on)
+    future = (
+        _as_datetime(erased_on) > timezone.now() + CLOCK_TOLERANCE
+        if isinstance(erased_on, datetime)
+        else day > timezone.localdate()
+    )
+    if future:
+        raise ValidationError(
+            {"erased_on": _("Device %(tag)s: an erasure cannot be dated in the future.") % {"tag": device.asset_tag}}
+        )
+    if day < device.batch.received_on:
+        raise ValidationError(
+            {
+                "erased_on": _(
+                    "Device %(tag)s: the erasure (%(erased)s) is dated before the device was received (%(received)s)."
+                )
+                % {
+                    "tag": device.asset_tag,
+                    "erased": f"{day:%d/%m/%Y}",
+                    "received": f"{device.batch.received_on:%d/%m/%Y}",
+                }
+            }
+        )
+
+
 def _erasure_validated(
-    device: Device, *, actor, method: str, tool: str, result: str, operator: str, erased_on, note: str
+    device: Device,
+    *,
+    actor,
+    method: str,
+    tool: str,
+    result: str,
+    operator: str,
+    erased_on,
+    note: str,
+    details: dict | None = None,
 ) -> DeviceEvent:
     """One erasure event, validated, not saved yet (the certificate is stored after every check: `_save`)."""
     _check_erasure(method, result)
     _require_status(device, WORKSHOP, _("Device %(tag)s cannot be erased: it is “%(status)s”."))
+    _check_erasure_date(device, erased_on)
     if result == "success":
         device.needs_erasure = False
     data = {"method": method.strip(), "tool": tool.strip(), "result": result, "operator": operator.strip()}
+    data.update({key: value for key, value in (details or {}).items() if key not in data})
     return _validated(
         device,
         kind=Kind.ERASED,
@@ -316,11 +434,21 @@ def device_erase(
     erased_on=None,
     certificate: File | str | None = None,
     note: str = "",
+    details: dict | None = None,
 ) -> DeviceEvent:
-    """Record a data erasure (method or standard, tool, result, operator, date, certificate)."""
+    """Record a data erasure (method or standard, tool, result, operator, date, certificate; `details` from
+    an erasure tool's report: passes, verification, start time, disks)."""
     device = _locked(device)
     event = _erasure_validated(
-        device, actor=actor, method=method, tool=tool, result=result, operator=operator, erased_on=erased_on, note=note
+        device,
+        actor=actor,
+        method=method,
+        tool=tool,
+        result=result,
+        operator=operator,
+        erased_on=erased_on,
+        note=note,
+        details=details,
     )
     return _save(event, certificate)
 
@@ -410,6 +538,92 @@ def device_repair(*, device: Device, actor, parts: str, note: str = "", occurred
         note=note,
         occurred_at=occurred_at,
     )
+
+
+# The characteristics a hardware report gives; `battery_health` is the measured capacity against the design one.
+REPORTED_FIELDS = ("brand", "model", "cpu", "ram_gb", "storage_kind", "storage_gb", "screen_inches", "battery_health")
+
+
+def _reported_value(field: str, value):
+    if field == "screen_inches" and value not in (None, ""):
+        return Decimal(str(value)).quantize(Decimal("0.1"))
+    return value
+
+
+@transaction.atomic
+def device_hardware_report(*, device: Device, report: HardwareReport, actor) -> HardwareReport:
+    """Apply a hardware report to its device: the characteristics the registry lacks are filled, those it
+    holds otherwise wait in `report.proposed` for staff to accept (`hardware_report_accept`); its disks are
+    recorded; a "tested" event keeps the report as evidence. Functional tests are not marked passed."""
+    device = _locked(device)
+    _require_status(device, WORKSHOP, _("No report can be recorded for device %(tag)s: it is “%(status)s”."))
+    facts = report.facts
+    filled, proposed = [], {}
+    for field in REPORTED_FIELDS:
+        reported = _reported_value(field, facts.get(field))
+        if reported in (None, ""):
+            continue
+        recorded = getattr(device, field)
+        if recorded in (None, ""):
+            setattr(device, field, reported)
+            filled.append(field)
+        elif str(recorded).casefold() != str(reported).casefold():
+            proposed[field] = [str(recorded), str(reported)]
+    report.device, report.proposed = device, proposed
+    if not report.file.name:
+        raise ValidationError({"file": _("The report file is missing.")})
+    disks = [disk for disk in facts.get("disks") or [] if disk.get("serial")]
+    for disk in disks:
+        DeviceDisk.objects.update_or_create(
+            device=device,
+            serial=str(disk["serial"])[:100],
+            defaults={
+                "model": str(disk.get("model") or "")[:120],
+                "size_gb": disk.get("size_gb"),
+                "kind": disk.get("kind") if disk.get("kind") in Device.StorageKind.values else "",
+                "smart_passed": disk.get("smart_passed"),
+                "power_on_hours": disk.get("power_on_hours"),
+                "reported_at": timezone.now(),
+            },
+        )
+    data = {
+        "report": "reemploi-probe",
+        "battery_health": facts.get("battery_health"),
+        "disks": [
+            {"serial": disk["serial"], "result": {True: "success", False: "failure"}.get(disk.get("smart_passed"), "")}
+            for disk in disks
+        ],
+    }
+    event = _validated(
+        device,
+        kind=Kind.TESTED,
+        actor=actor,
+        status_after=_workshop_status(device),
+        data={key: value for key, value in data.items() if value not in (None, "", [])},
+        note=_("Hardware report; filled: %(filled)s.") % {"filled": ", ".join(filled) or "—"},
+    )
+    report.save()
+    _save(event, report.file.name)
+    return report
+
+
+@transaction.atomic
+def hardware_report_accept(*, report: HardwareReport, actor, fields: list[str]) -> HardwareReport:
+    """Staff accept some of a report's proposed values: each is recorded as a correction of the device."""
+    report = HardwareReport.objects.select_for_update().get(pk=report.pk)
+    changes = {field: report.proposed[field][1] for field in fields if field in report.proposed}
+    if not changes:
+        raise ValidationError(_("Choose at least one value of the report to accept."))
+    device_correct(
+        device=report.device,
+        actor=actor,
+        changes={field: _reported_value(field, value) for field, value in changes.items()},
+        note=_("Values of the hardware report of %(date)s.")
+        % {"date": f"{timezone.localtime(report.received_at):%d/%m/%Y %H:%M}"},
+    )
+    report.proposed = {field: pair for field, pair in report.proposed.items() if field not in changes}
+    report.save(update_fields=["proposed"])
+    return report
 
 
 @transaction.atomic

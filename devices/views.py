@@ -20,6 +20,7 @@ from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch
 from devices.pdf import batch_report_pdf
 from devices.tags import asset_tag_normalize
 from reemploi.downloads import private_download, private_file_response
+from reemploi.uploads import content_type_of
 
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection): `=HYPERLINK(…)`
 # typed as a serial number in a donor's inventory would run when the donor opens the export.
@@ -166,4 +167,12 @@ def donor_certificate(request, event_pk):
     )
     if not event.evidence:
         raise Http404(_("No certificate for this erasure."))
-    return private_file_response(event.evidence, f"certificat-effacement-{event.device.asset_tag}.pdf")
+    return evidence_response(event, "certificat-effacement")
+
+
+def evidence_response(event: DeviceEvent, stem: str):
+    """An event's evidence file as a download named `<stem>-<asset tag>.<its own extension>` (a PDF
+    certificate, or the erasure tool's own report: a log, a JSON or a table)."""
+    extension = event.evidence.name.rsplit(".", 1)[-1].lower() if "." in event.evidence.name else "pdf"
+    filename = f"{stem}-{event.device.asset_tag}.{extension}"
+    return private_file_response(event.evidence, filename, content_type_of(event.evidence.name))

@@ -5,6 +5,8 @@ Devices have no add or edit form: they are created by an import or a scan and ch
 to a user without the permission it needs, and its menu item is hidden from them.
 """
 
+import datetime
+
 import django_filters
 from django import forms
 from django.contrib.auth.models import Permission
@@ -13,14 +15,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
-from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
+from wagtail.admin.ui.tables import BooleanColumn, BulkActionsCheckboxColumn, Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
@@ -28,7 +31,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from devices import admin_views
+from devices import admin_probe, admin_views, bulk_actions  # noqa: F401  (bulk_actions registers them)
 from devices.admin_views import OPERATE_PERMISSION
 from devices.forms import DonorForm, MembershipForm
 from devices.models import Association, Device, Donor, IntakeBatch, Membership
@@ -158,15 +161,28 @@ def _my_batches(request):
     return scoped(IntakeBatch.objects.select_related("donor"), request.user, Membership.Role.TECHNICIAN)
 
 
+def _my_donors(request):
+    if request is None:
+        return Donor.objects.none()
+    return Donor.objects.filter(batches__in=_my_batches(request)).distinct()
+
+
 class DeviceFilterSet(WagtailFilterSet):
-    """The listing's filters offer the user's own associations and batches only."""
+    """The listing's filters offer the user's own associations, batches and donors only."""
 
     association = django_filters.ModelChoiceFilter(queryset=_my_associations, label=_("Member association"))
     batch = django_filters.ModelChoiceFilter(queryset=_my_batches, label=_("Intake batch"))
+    donor = django_filters.ModelChoiceFilter(queryset=_my_donors, field_name="batch__donor", label=_("Donor"))
+    received = django_filters.DateFromToRangeFilter(
+        field_name="batch__received_on", label=_("Received between"), widget=DateRangePickerWidget
+    )
+    registered = django_filters.DateFromToRangeFilter(
+        field_name="created_at", label=_("Registered between"), widget=DateRangePickerWidget
+    )
 
     class Meta:
         model = Device
-        fields = ["status", "category", "association", "batch"]
+        fields = ["status", "category", "grade", "association", "batch", "donor", "received", "registered"]
 
 
 class IntakeBatchFilterSet(WagtailFilterSet):
@@ -177,12 +193,30 @@ class IntakeBatchFilterSet(WagtailFilterSet):
         fields = ["donor", "association"]
 
 
+def _local_naive(moment):
+    return timezone.make_naive(moment) if timezone.is_aware(moment) else moment
+
+
 class DeviceIndexView(ScopedIndexView):
+    """The workshop's device list: filters, search by tag or serial, CSV/XLSX export of the filtered list,
+    bulk actions on a selection (`devices.bulk_actions`)."""
+
+    template_name = "devices/admin/device_index.html"
+    # Spreadsheets get the times of Europe/Paris, as the back office shows them.
+    custom_value_preprocess = {
+        **generic.IndexView.custom_value_preprocess,
+        datetime.datetime: {"xlsx": _local_naive, "csv": lambda moment: f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"},
+    }
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("association", "batch__donor")
 
     def get_list_more_buttons(self, instance):
         return []
+
+    @cached_property
+    def columns(self):
+        return [BulkActionsCheckboxColumn("bulk_actions", obj_type="device"), *super().columns]
 
 
 def _device_link(device):
@@ -209,7 +243,13 @@ class DeviceViewSet(RegistryViewSet):
     index_view_class = DeviceIndexView
     add_to_reference_index = False
     list_display = [
-        TitleColumn("asset_tag", label=_("Asset tag"), sort_key="asset_tag", get_url=_device_link),
+        TitleColumn(
+            "asset_tag",
+            label=_("Asset tag"),
+            sort_key="asset_tag",
+            get_url=_device_link,
+            get_title_id=lambda device: f"device_{device.pk}_title",
+        ),
         "category",
         Column(
             "brand_model",
@@ -222,7 +262,40 @@ class DeviceViewSet(RegistryViewSet):
         "batch",
     ]
     filterset_class = DeviceFilterSet
-    search_fields = ["asset_tag", "serial", "model"]
+    search_fields = ["asset_tag", "serial", "donor_reference", "model"]
+    list_export = [
+        "asset_tag",
+        "serial",
+        "donor_reference",
+        "get_category_display",
+        "brand",
+        "model",
+        "cpu",
+        "ram_gb",
+        "get_storage_kind_display",
+        "storage_gb",
+        "screen_inches",
+        "os",
+        "grade",
+        "battery_health",
+        "get_status_display",
+        "association.name",
+        "batch.donor.name",
+        "batch.reference",
+        "batch.received_on",
+        "created_at",
+    ]
+    export_headings = {
+        "get_category_display": _("Category"),
+        "get_storage_kind_display": _("Storage kind"),
+        "get_status_display": _("Status"),
+        "association.name": _("Holding association"),
+        "batch.donor.name": _("Donor"),
+        "batch.reference": _("Batch reference"),
+        "batch.received_on": _("Received on"),
+        "created_at": _("Registered on"),
+    }
+    export_filename = "appareils"
     search_backend_name = None
     ordering = "-created_at"
     list_per_page = 50
@@ -249,6 +322,7 @@ class DeviceViewSet(RegistryViewSet):
             path("results/", self.index_results_view, name="index_results"),
             path("<int:pk>/", admin_views.device_detail, name="detail"),
             path("<int:pk>/etiquette.pdf", admin_views.device_label, name="label"),
+            path("etiquettes.pdf", admin_views.devices_labels, name="labels"),
             path("preuves/<int:event_pk>/", admin_views.event_evidence, name="evidence"),
             *actions,
         ]
@@ -334,6 +408,12 @@ class IntakeBatchViewSet(MemberScopedViewSet):
         return super().get_urlpatterns() + decorate_urlpatterns(
             [
                 path("<int:pk>/import/", admin_views.batch_import, name="import"),
+                path("<int:pk>/import/<int:run_pk>/", admin_views.inventory_import_page, name="import_run"),
+                path(
+                    "<int:pk>/import/<int:run_pk>/avancement/",
+                    admin_views.inventory_import_progress,
+                    name="import_progress",
+                ),
                 path("<int:pk>/etiquettes.pdf", admin_views.batch_labels, name="labels"),
             ],
             forbidden_as_403,
@@ -510,6 +590,22 @@ class ErasureReportViewSet(WorkshopPageViewSet):
     view = staticmethod(admin_views.erasure_report)
 
 
+class HardwareReportsViewSet(WorkshopPageViewSet):
+    name = "workshop_hardware_reports"
+    url_prefix = "atelier/rapports-materiel"
+    icon = "clipboard-list"
+    menu_label = _("Hardware reports")
+    view = staticmethod(admin_probe.hardware_reports)
+
+
+class ProbeKeysViewSet(WorkshopPageViewSet):
+    name = "workshop_probe_keys"
+    url_prefix = "atelier/cles-sonde"
+    icon = "key"
+    menu_label = _("Probe keys")
+    view = staticmethod(admin_probe.probe_keys)
+
+
 class WorkshopViewSetGroup(ViewSetGroup):
     menu_label = _("Workshop")
     menu_name = "workshop"
@@ -522,6 +618,8 @@ class WorkshopViewSetGroup(ViewSetGroup):
         IntakeBatchViewSet,
         BulkErasureViewSet,
         ErasureReportViewSet,
+        HardwareReportsViewSet,
+        ProbeKeysViewSet,
         DonorViewSet,
         AssociationViewSet,
         MembershipViewSet,

@@ -38,7 +38,16 @@ WEBP = FileKind("webp", "image/webp", (b"WEBP",), offset=8)  # RIFF....WEBP
 # What phone cameras write (iPhones: HEIF/HEIC), an ISO media file whose brand follows "ftyp".
 HEIC = FileKind("heic", "image/heic", (b"ftypheic", b"ftypheix", b"ftyphevc", b"ftypmif1", b"ftypmsf1"), offset=4)
 CSV = FileKind("csv", "text/csv")
-KINDS = {kind.extension: kind for kind in (PDF, JPEG, PNG, WEBP, HEIC, CSV)}
+# Text in UTF-16 (Excel's "Unicode text"), recognised by its byte-order mark.
+CSV_UTF16 = FileKind("csv", "text/csv", (b"\xff\xfe", b"\xfe\xff"))
+# XLSX and ODS are ZIP archives (what is inside is checked when the table is read); XLS an OLE2 file.
+SPREADSHEET = FileKind("xlsx", "application/octet-stream", (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+TEXT = FileKind("txt", "text/plain")
+JSON = FileKind("json", "application/json")
+LOG = FileKind("log", "text/plain")
+XLSX = FileKind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+ODS = FileKind("ods", "application/vnd.oasis.opendocument.spreadsheet")
+KINDS = {kind.extension: kind for kind in (PDF, JPEG, PNG, WEBP, HEIC, CSV, TEXT, JSON, LOG, XLSX, ODS)}
 SNIFF_BYTES = 2048
 
 

@@ -108,12 +108,33 @@ def test_workshop_group_holds_exactly_the_workshop_permissions():
 # --- Inventory import ----------------------------------------------------------------------------
 
 
-def test_inventory_import_registers_every_row_with_its_reception_event(workshop, workshop_user, batch):
-    url = reverse("workshop_batches:import", args=[batch.pk])
-
-    response = workshop.post(url, {"file": csv_upload(INVENTORY)})
-
+def upload_and_preview(workshop, batch, upload):
+    """Upload a file: the answer is its preview page (nothing registered yet)."""
+    response = workshop.post(reverse("workshop_batches:import", args=[batch.pk]), {"file": upload}, follow=True)
     assert response.status_code == 200
+    return response
+
+
+def confirm(workshop, response, **mapping):
+    """Press "Import" on a preview page, with its mapping as proposed (or changed by `mapping`)."""
+    form = response.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields if name != "save_profile"}
+    data = {name: value for name, value in data.items() if value not in (False, None)}
+    data.update(mapping)
+    data["import"] = "1"
+    return workshop.post(response.wsgi_request.path, data, follow=True)
+
+
+def test_inventory_import_previews_then_registers_every_row_with_its_reception_event(workshop, workshop_user, batch):
+    preview = upload_and_preview(workshop, batch, csv_upload(INVENTORY))
+
+    assert not Device.objects.exists()  # nothing is written before the import is confirmed
+    html = preview.content.decode()
+    assert "SN-A1" in html and "Latitude 5490" in html and "Windows-1252" not in html
+    assert "UTF-8" in html  # the encoding found is said
+
+    response = confirm(workshop, preview)
+
     devices = {d.serial: d for d in batch.devices.all()}
     assert set(devices) == {"SN-A1", "SN-A2"}
     assert devices["SN-A1"].ram_gb == 8 and devices["SN-A1"].storage_kind == "ssd"
@@ -121,35 +142,41 @@ def test_inventory_import_registers_every_row_with_its_reception_event(workshop,
     for device in devices.values():
         event = device.events.get()
         assert event.kind == Kind.RECEIVED and event.actor == workshop_user
-    assert response.context["result"].skipped == 0
-    html = response.content.decode()
-    assert devices["SN-A1"].asset_tag in html
-    assert reverse("workshop_devices:detail", args=[devices["SN-A1"].pk]) in html
+    run = response.context["run"]
+    assert (run.status, run.created_count, run.skipped_count) == ("done", 2, 0)
+    assert f"?batch={batch.pk}" in response.content.decode()
 
 
 def test_inventory_with_a_bad_row_imports_nothing_and_lists_the_line(workshop, batch):
     bad = INVENTORY + "SN-A3;HP;ProBook;grille-pain;;;;;;\n"
 
-    response = workshop.post(reverse("workshop_batches:import", args=[batch.pk]), {"file": csv_upload(bad)})
-
-    assert response.status_code == 200
-    assert not Device.objects.exists()
-    assert [line for line, _message in response.context["errors"]] == [4]
-    html = response.content.decode()
+    preview = upload_and_preview(workshop, batch, csv_upload(bad))
+    assert [line for line, _message in preview.context["plan"].errors] == [4]
+    html = preview.content.decode()
     assert "<td>4</td>" in html and "grille-pain" in html
-    assert 'type="file"' in html  # the form is there to try again
+
+    response = confirm(workshop, preview)
+
+    assert not Device.objects.exists()
+    assert "rien n’a été importé" in response.content.decode() or "Rien n" in response.content.decode()
+
+    response = confirm(workshop, response, skip_errors="on")  # or the valid rows only, the others listed
+
+    assert set(batch.devices.values_list("serial", flat=True)) == {"SN-A1", "SN-A2"}
+    assert response.context["run"].errors == [[4, response.context["run"].errors[0][1]]]
+    assert "grille-pain" in response.content.decode()
 
 
 def test_importing_the_same_inventory_again_creates_no_duplicate(workshop, batch):
-    url = reverse("workshop_batches:import", args=[batch.pk])
-    workshop.post(url, {"file": csv_upload(INVENTORY)})
+    confirm(workshop, upload_and_preview(workshop, batch, csv_upload(INVENTORY)))
 
-    response = workshop.post(url, {"file": csv_upload(INVENTORY)})
+    preview = upload_and_preview(workshop, batch, csv_upload(INVENTORY))
+    assert preview.context["plan"].skipped == 2
+    response = confirm(workshop, preview)
 
-    assert response.status_code == 200
     assert batch.devices.count() == 2
     assert DeviceEvent.objects.count() == 2
-    assert response.context["result"].skipped == 2 and response.context["result"].created == []
+    assert (response.context["run"].created_count, response.context["run"].skipped_count) == (0, 2)
 
 
 def test_a_binary_file_is_refused_before_the_import(workshop, batch):
@@ -159,7 +186,7 @@ def test_a_binary_file_is_refused_before_the_import(workshop, batch):
 
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
-    assert not Device.objects.exists()
+    assert not Device.objects.exists() and not batch.imports.exists()
 
 
 # --- Quick entry ---------------------------------------------------------------------------------
@@ -478,6 +505,7 @@ def test_bulk_erasure_names_the_unknown_lines(workshop, batch):
 
 
 def test_erasure_report_import_records_each_row(workshop, batch):
+    IntakeBatch.objects.filter(pk=batch.pk).update(received_on="2026-01-05")
     first, second = register(batch, "SN-R1"), register(batch, "SN-R2")
     report = (
         "serial,asset_tag,method,tool,result,date,operator\n"
