@@ -73,7 +73,10 @@ def test_technician_traces_a_device_that_the_donor_then_sees(page, live_server, 
     csv_path.write_text(INVENTORY, encoding="utf-8")
     page.goto(f"{live_server.url}/admin/atelier/lots/{batch.pk}/import/")
     page.set_input_files("input[name=file]", str(csv_path))
-    page.locator("form button[type=submit]").last.click()
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").last.click()
+    with page.expect_navigation():  # the preview, then the import
+        page.locator("button[name=import]").click()
     result = page.locator("[data-import-result]")
     result.wait_for()
     assert re.search(r"\b2\b", result.inner_text())

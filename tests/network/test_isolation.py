@@ -10,11 +10,22 @@ URL takes only POST), and the coordinator does not; each listing shows nothing o
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from devices import services
-from devices.models import Association, Device, DeviceEvent, Donor, IntakeBatch, Membership
+from devices import probe_reports, services
+from devices.models import (
+    Association,
+    Device,
+    DeviceEvent,
+    Donor,
+    HardwareReport,
+    IntakeBatch,
+    InventoryImport,
+    Membership,
+    ProbeToken,
+)
 from tests.network.helpers import back_office_urls as urls_under
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +44,7 @@ OBJECT_OF_NAMESPACE = {
     "workshop_associations": "association",
     "workshop_memberships": "membership",
 }
-OBJECT_OF_ARGUMENT = {"event_pk": "event"}
+OBJECT_OF_ARGUMENT = {"event_pk": "event", "run_pk": "run"}
 # Steps whose object is a device on its way between two members: received by the one it was sent to,
 # cancelled by the one that sent it.
 OBJECT_OF_NAME = {"workshop_devices:receive": "incoming", "workshop_devices:cancel-transfer": "outgoing"}
@@ -67,6 +78,8 @@ def test_every_back_office_url_is_classified():
         "workshop_quick_entry",
         "workshop_bulk_erasure",
         "workshop_erasure_report",
+        "workshop_probe_keys",  # objects posted in the form: test_probe_keys_and_reports_of_another_member
+        "workshop_hardware_reports",
     }, "a new back office: classify its objects here"
 
 
@@ -106,7 +119,10 @@ def network():
         event = DeviceEvent.objects.get(device=device, kind=DeviceEvent.Kind.ERASED)
         counter = get_user_model().objects.create_user(email=f"comptoir@{slug}.example", password="x")
         membership = Membership.objects.create(user=counter, association=association, role=Membership.Role.SHOP_COUNTER)
+        run = InventoryImport(batch=batch, filename="parc.csv", columns=["serial", "category"])
+        run.file.save("parc.csv", ContentFile(b"serial;category\nSN-X;laptop\n"))
         objects[key] = {
+            "run": run,
             "membership": membership,
             "association": association,
             "batch": batch,
@@ -128,8 +144,9 @@ def network():
 
 
 def _url(route, name, arguments, objects):
-    kind = _kind(name, arguments)
-    return reverse(name, kwargs={argument: objects[kind].pk for argument in arguments})
+    """The URL for the objects of one member; `pk` is the namespace's object, other arguments their own."""
+    kind = OBJECT_OF_NAME.get(name) or OBJECT_OF_NAMESPACE.get(name.split(":")[0]) or _kind(name, arguments)
+    return reverse(name, kwargs={arg: objects[OBJECT_OF_ARGUMENT.get(arg, kind)].pk for arg in arguments})
 
 
 def _answer(client, url):
@@ -152,6 +169,7 @@ def test_a_technician_gets_404_for_every_object_of_another_member(client, networ
         checked.append(name)
     assert {"workshop_devices:detail", "workshop_devices:erase", "workshop_devices:evidence"} <= set(checked)
     assert {"workshop_batches:edit", "workshop_batches:import", "workshop_batches:labels"} <= set(checked)
+    assert {"workshop_batches:import_run", "workshop_batches:import_progress"} <= set(checked)
 
 
 def test_the_workshop_group_without_a_membership_reaches_no_members_object(client, network):
@@ -273,3 +291,35 @@ def test_a_member_administrator_gives_roles_at_their_own_association_only(client
     )
     listing = client.get(reverse("workshop_memberships:index")).content.decode()
     assert "comptoir@declic.example" in listing and "comptoir@leon.example" not in listing
+
+
+def test_probe_keys_and_reports_of_another_member(client, network):
+    """Keys, waiting reports and proposed values are posted by their id: another member's answer 404."""
+    theirs = network["b"]
+    token, _key = probe_reports.probe_token_create(association=theirs["association"], name="Banc B", actor=None)
+    waiting = HardwareReport.objects.create(
+        association=theirs["association"], serial="SN-B-RAPPORT", facts={"category": "laptop"}, file="x.json"
+    )
+    proposing = HardwareReport.objects.create(
+        association=theirs["association"], device=theirs["device"], file="y.json", proposed={"ram_gb": ["8", "16"]}
+    )
+    client.force_login(network["a"]["technician"])
+
+    assert client.post(reverse("workshop_probe_keys:index"), {"revoke": token.pk}).status_code == 404
+    assert ProbeToken.objects.get(pk=token.pk).is_active
+    reports = reverse("workshop_hardware_reports:index")
+    page = client.get(reports).content.decode()
+    assert (
+        "SN-B-RAPPORT" not in page and "Banc B" not in client.get(reverse("workshop_probe_keys:index")).content.decode()
+    )
+    response = client.post(
+        reports,
+        {
+            "register": waiting.pk,
+            f"report-{waiting.pk}-batch": network["a"]["batch"].pk,
+            f"report-{waiting.pk}-category": "laptop",
+        },
+    )
+    assert response.status_code == 404 and not Device.objects.filter(serial="SN-B-RAPPORT").exists()
+    assert client.post(reports, {"accept": proposing.pk, "field": "ram_gb"}).status_code == 404
+    assert HardwareReport.objects.get(pk=proposing.pk).proposed == {"ram_gb": ["8", "16"]}
