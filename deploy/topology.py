@@ -540,6 +540,54 @@ def editor_image(topology: Topology):
     print(f"   {stored[0]}: 403 from the bucket directly, served through {link.group(1)}")
 
 
+def workshop_imports(topology: Topology):
+    """A large inventory imported by the worker (file in the private bucket, progress read by HTTP), and a
+    hardware report sent with a probe key made in the back office."""
+    technician = topology.login("atelier@reemploi.example")
+    batch = re.search(r"/admin/atelier/lots/(\d+)/import/", topology.get("/admin/atelier/lots/", technician).text)
+    check(batch, "a batch of the technician's member")
+    rows = "".join(
+        f"TOPO{secrets.token_hex(4).upper()}{n:05d};LENOVO;ThinkPad T480;Portable;8192\r\n" for n in range(1500)
+    )
+    content = ("\ufeffNuméro de série;Fabricant;Modèle;Type;Mémoire\r\n" + rows).encode()
+    upload = f"/admin/atelier/lots/{batch.group(1)}/import/"
+    response = topology.post(technician, upload, {}, files={"file": ("glpi.csv", content, "text/csv")})
+    check(response.status_code == 302, f"the inventory upload: {response.status_code}")
+    preview_url = response.headers["Location"]
+    preview = topology.get(preview_url, technician).text
+    mapping = {}
+    for name, options in re.findall(r'<select name="(column_\d+)"[^>]*>(.*?)</select>', preview, re.S):
+        chosen = re.search(r'<option value="([a-z_]*)"[^>]*selected', options)
+        mapping[name] = chosen.group(1) if chosen else ""
+    check(mapping.get("column_0") == "serial" and len(mapping) == 5, f"the proposed mapping: {mapping}")
+    response = topology.post(technician, preview_url, {**mapping, "import": "1"}, referer=preview_url)
+    check(response.status_code == 302, f"the import confirmed: {response.status_code}")
+    check(any(key.startswith("devices/imports/") for key in topology.keys(BUCKETS["private"])), "the file stored")
+
+    def progress():
+        answer = topology.get(preview_url + "avancement/", technician).json()
+        return answer if answer["finished"] else None
+
+    answer = wait_for("the worker's import", progress, timeout=180, interval=1)
+    check(answer["status"] == "done" and answer["rows_done"] == 1500, f"the import's end: {answer}")
+    print(f"   1,500 rows imported by the worker, progress {answer['percent']} %")
+
+    page = topology.post(technician, "/admin/atelier/cles-sonde/", {"create": "1", "name": "Banc topologie"})
+    key = re.search(r"<code>(rmp_[\w-]+)</code>", page.text) if page.status_code == 200 else None
+    check(key, f"a probe key made: {page.status_code}")
+    report = (BASE_DIR / "tests" / "devices" / "files" / "hardware" / "thinkpad-t480.json").read_bytes()
+    sent = requests.post(
+        topology.base + "/api/atelier/rapports-materiel/",
+        data=report,
+        headers={"Authorization": f"Bearer {key.group(1)}", "Content-Type": "application/json"},
+        verify=topology.certificate,
+        timeout=30,
+    )
+    check(sent.status_code == 202, f"the probe's report for an unknown serial: {sent.status_code} {sent.text[:200]}")
+    check(any(key.startswith("devices/hardware/") for key in topology.keys(BUCKETS["private"])), "the report stored")
+    print("   the probe's report stored in the private bucket, waiting for its device")
+
+
 def private_files(topology: Topology):
     keys = topology.keys(BUCKETS["private"])
     check(keys, "private files in the private bucket")
@@ -681,6 +729,7 @@ JOURNEYS = [
     ("a card order, its e-mail sent by the worker", card_order),
     ("an editor's image in the public bucket, a document kept out of it", editor_image),
     ("private files through permission-checked views", private_files),
+    ("a large inventory imported by the worker, a probe report", workshop_imports),
     ("the scheduled page published by beat", scheduled_page_live),
     ("backup, then restore into an empty database and bucket", backup_restore),
     ("Redis stopped", redis_stopped),

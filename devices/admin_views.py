@@ -495,7 +495,7 @@ def batch_import(request, pk):
             run.file.save(anonymous_name("inventaire", SPREADSHEET if table.kind != "csv" else CSV), upload, save=False)
             run.save()
             return redirect("workshop_batches:import_run", pk=batch.pk, run_pk=run.pk)
-    if request.method == "POST" and not form.is_valid() or form.errors:
+    if form.errors:
         messages.error(request, _("The file cannot be imported: see the message under the field."))
     return render(
         request,

@@ -3,7 +3,7 @@ Bearer rmp_…`). Answers are JSON with a French `message` the probe prints to t
 
 import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import DatabaseError
 from django.http import JsonResponse
 from django.urls import reverse
@@ -42,8 +42,12 @@ def probe_report(request):
         return _answer(403, _("This probe key was revoked: ask the workshop for a new one."))
     devices = Device.objects.filter(association=token.association)
     try:
+        content = request.body
+    except RequestDataTooBig:
+        return _answer(413, _("The report is larger than 2 MB."))
+    try:
         report = probe_reports.report_receive(
-            association=token.association, content=request.body, devices=devices, token=token
+            association=token.association, content=content, devices=devices, token=token
         )
     except probe_reports.ReportRefused as exc:
         return _answer(400, str(exc))

@@ -669,7 +669,7 @@ class HardwareReportUploadForm(ProbeTokenForm):
     name = None
     file = forms.FileField(
         label=_("Report of the probe (JSON file)"),
-        help_text=_("The file written by “reemploi-probe --output” on a machine without network; 5 MB at most."),
+        help_text=_("The file written by “reemploi-probe --output” on a machine without network; 2 MB at most."),
         validators=[HARDWARE_REPORT_UPLOAD],
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )

@@ -197,6 +197,12 @@ _BRANDS = (
     ("razer", "Razer"),
     ("framework", "Framework"),
     ("qemu", "QEMU"),
+    ("iiyama", "iiyama"),
+    ("philips", "Philips"),
+    ("benq", "BenQ"),
+    ("lg", "LG"),
+    ("viewsonic", "ViewSonic"),
+    ("eizo", "EIZO"),
 )
 _LEGAL_SUFFIX = re.compile(
     r"[\s,]+(inc\.?|corporation|corp\.?|co\.?,?\s*ltd\.?|ltd\.?|limited|gmbh|ag|s\.?a\.?|s\.?a\.?s\.?|llc)$",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from devices import services
+from devices.hardware import normalize_brand
 from devices.models import Device, ImportProfile, IntakeBatch, InventoryImport
 from devices.tabular import Table, UnreadableFile, read_table
 
@@ -438,39 +439,6 @@ def _yes_no(value: str) -> bool:
     raise ValueError(_("“%(value)s” is neither yes nor no.") % {"value": value})
 
 
-BRANDS = {
-    "hewlett packard": "HP",
-    "hp": "HP",
-    "hpe": "HPE",
-    "dell": "Dell",
-    "dell inc": "Dell",
-    "lenovo": "Lenovo",
-    "fujitsu": "Fujitsu",
-    "fujitsu siemens": "Fujitsu",
-    "apple": "Apple",
-    "apple inc": "Apple",
-    "acer": "Acer",
-    "asus": "ASUS",
-    "asustek computer inc": "ASUS",
-    "toshiba": "Toshiba",
-    "dynabook": "Dynabook",
-    "samsung": "Samsung",
-    "samsung electronics co ltd": "Samsung",
-    "microsoft": "Microsoft",
-    "microsoft corporation": "Microsoft",
-    "msi": "MSI",
-    "iiyama": "iiyama",
-    "philips": "Philips",
-    "lg": "LG",
-    "benq": "BenQ",
-}
-
-
-def brand_normalize(value: str) -> str:
-    """A manufacturer's name as the registry writes it ("LENOVO" → "Lenovo", "Hewlett-Packard" → "HP")."""
-    return BRANDS.get(header_key(value), value.strip())
-
-
 def parse_row(cells: dict[str, str], default_category: str) -> tuple[dict, dict]:
     """The registry fields of a row (`cells`: target → text) and the facts for its "received" event."""
     specs: dict = {"serial": cells.get("serial", "").strip()}
@@ -480,8 +448,9 @@ def parse_row(cells: dict[str, str], default_category: str) -> tuple[dict, dict]
     for name in ("donor_reference", "model", "cpu", "os"):
         if cells.get(name):
             specs[name] = cells[name]
-    if cells.get("brand"):
-        specs["brand"] = brand_normalize(cells["brand"])
+    brand = normalize_brand(cells.get("brand", ""))  # "" for a placeholder ("To Be Filled By O.E.M.")
+    if brand:
+        specs["brand"] = brand
     for target in ("ram_gb", "ram_mb"):
         if cells.get(target):
             specs["ram_gb"] = _ram_gb(cells[target], target[-2:])

@@ -22,7 +22,7 @@ from devices.models import Association, Device, HardwareReport, ProbeToken
 from reemploi.uploads import JSON, anonymous_name
 
 KEY_PREFIX = "rmp_"
-MAX_REPORT_BYTES = 5 * 1024 * 1024
+MAX_REPORT_BYTES = 2 * 1024 * 1024  # under Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), for the API
 
 
 class ReportRefused(ValueError):
@@ -80,7 +80,7 @@ def _jsonable(value):
 
 def facts_of(content: bytes) -> hardware.HardwareFacts:
     if len(content) > MAX_REPORT_BYTES:
-        raise ReportRefused(_("The report is larger than 5 MB."))
+        raise ReportRefused(_("The report is larger than 2 MB."))
     try:
         return hardware.parse_report(content)
     except hardware.ReportError as exc:

@@ -25,5 +25,5 @@ REPORT_UPLOAD = UploadCheck(
     wrong_kind=_("An erasure report is a text file (nwipe log, CSV, JSON) or a spreadsheet (XLSX, ODS)."),
 )
 HARDWARE_REPORT_UPLOAD = UploadCheck(
-    JSON, max_bytes=5 * MB, wrong_kind=_("A report of the probe is a JSON file written by reemploi-probe.")
+    JSON, max_bytes=2 * MB, wrong_kind=_("A report of the probe is a JSON file written by reemploi-probe.")
 )
