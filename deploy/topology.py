@@ -562,7 +562,7 @@ def workshop_imports(topology: Topology):
     check(mapping.get("column_0") == "serial" and len(mapping) == 5, f"the proposed mapping: {mapping}")
     response = topology.post(technician, preview_url, {**mapping, "import": "1"}, referer=preview_url)
     check(response.status_code == 302, f"the import confirmed: {response.status_code}")
-    check(any(key.startswith("devices/imports/") for key in topology.keys(BUCKETS["private"])), "the file stored")
+    check(any("devices/imports/" in key for key in topology.keys(BUCKETS["private"])), "the file stored")
 
     def progress():
         answer = topology.get(preview_url + "avancement/", technician).json()
@@ -572,7 +572,14 @@ def workshop_imports(topology: Topology):
     check(answer["status"] == "done" and answer["rows_done"] == 1500, f"the import's end: {answer}")
     print(f"   1,500 rows imported by the worker, progress {answer['percent']} %")
 
-    page = topology.post(technician, "/admin/atelier/cles-sonde/", {"create": "1", "name": "Banc topologie"})
+    form = topology.get("/admin/atelier/cles-sonde/", technician).text
+    member = re.search(r'<select name="association".*?<option value="(\d+)"[^>]*selected', form, re.S)
+    check(member, "the technician's member proposed for the key")
+    page = topology.post(
+        technician,
+        "/admin/atelier/cles-sonde/",
+        {"create": "1", "name": "Banc topologie", "association": member.group(1)},
+    )
     key = re.search(r"<code>(rmp_[\w-]+)</code>", page.text) if page.status_code == 200 else None
     check(key, f"a probe key made: {page.status_code}")
     report = (BASE_DIR / "tests" / "devices" / "files" / "hardware" / "thinkpad-t480.json").read_bytes()
@@ -584,7 +591,7 @@ def workshop_imports(topology: Topology):
         timeout=30,
     )
     check(sent.status_code == 202, f"the probe's report for an unknown serial: {sent.status_code} {sent.text[:200]}")
-    check(any(key.startswith("devices/hardware/") for key in topology.keys(BUCKETS["private"])), "the report stored")
+    check(any("devices/hardware/" in key for key in topology.keys(BUCKETS["private"])), "the report stored")
     print("   the probe's report stored in the private bucket, waiting for its device")
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from devices import services
-from devices.hardware import normalize_brand
+from devices.hardware import clean, normalize_brand
 from devices.models import Device, ImportProfile, IntakeBatch, InventoryImport
 from devices.tabular import Table, UnreadableFile, read_table
 
@@ -108,6 +108,8 @@ HEADERS = {
         "n serie",
         "serie",
         "service tag",
+        "bios numero de serie",
+        "numero de serie du bios",
     ],
     "donor_reference": [
         "numero d inventaire",
@@ -185,6 +187,7 @@ HEADERS = {
         "composants disque dur",
         "composants disque dur capacite",
         "composants disque dur taille",
+        "composants taille du disque dur",
     ],
     "storage_kind": [
         "type de stockage",
@@ -297,6 +300,22 @@ CATEGORY_WORDS = {
     "desktop": "desktop",
     "tower": "desktop",
     "mini tower": "desktop",
+    "micro": "desktop",
+    "micro ordinateur": "desktop",
+    "client leger": "desktop",
+    "thin client": "desktop",
+    "space saving": "desktop",
+    "low profile desktop": "desktop",
+    "lunch box": "desktop",
+    "pizza box": "desktop",
+    "sff": "desktop",
+    "detachable": "tablet",
+    "hand held": "tablet",
+    "tablet": "tablet",
+    "phone": "smartphone",
+    "rack mount chassis": "server",
+    "main server chassis": "server",
+    "tower server": "server",
     "ecran": "screen",
     "moniteur": "screen",
     "monitor": "screen",
@@ -444,10 +463,14 @@ def parse_row(cells: dict[str, str], default_category: str) -> tuple[dict, dict]
     specs: dict = {"serial": cells.get("serial", "").strip()}
     if not specs["serial"]:
         raise ValueError(_("The serial number is missing."))
+    if not clean(specs["serial"]):  # "To Be Filled By O.E.M.", "0000000": the firmware's, not a serial
+        raise ValueError(
+            _("“%(value)s” is a manufacturer's placeholder, not a serial number.") % {"value": specs["serial"]}
+        )
     specs["category"] = _category(cells.get("category", ""), default_category)
     for name in ("donor_reference", "model", "cpu", "os"):
-        if cells.get(name):
-            specs[name] = cells[name]
+        if clean(cells.get(name, "")):
+            specs[name] = cells[name].strip()
     brand = normalize_brand(cells.get("brand", ""))  # "" for a placeholder ("To Be Filled By O.E.M.")
     if brand:
         specs["brand"] = brand
