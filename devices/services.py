@@ -277,8 +277,9 @@ def devices_register_bulk(
         if unknown:
             raise TypeError(f"Unknown device fields: {', '.join(sorted(unknown))}")
         device = Device(asset_tag=tag, batch=batch, association=batch.association, status=Status.RECEIVED, **specs)
-        # The uniqueness of tags and serials is checked above and by the insert, not one query per row.
-        device.full_clean(validate_unique=False, validate_constraints=False)
+        # The uniqueness of tags and serials is checked above and by the insert, the batch and the association
+        # are the batch's own: no query per row.
+        device.full_clean(exclude=["batch", "association"], validate_unique=False, validate_constraints=False)
         devices.append(device)
     created = Device.objects.bulk_create(devices, batch_size=BULK_CHUNK)
     if not all(device.pk for device in created):  # a backend that returns no keys from a bulk insert
