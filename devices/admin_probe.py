@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
@@ -12,6 +13,14 @@ from devices.admin_views import device_url, operator_required, workshop_batches,
 from devices.models import HardwareReport, ProbeToken
 from devices.scoping import Role, associations_of, scoped
 from reemploi.admin_steps import show_refusal
+
+
+def _posted_pk(request, name: str) -> int:
+    """The id a button posts (`name=value`): 404 for anything but a number."""
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise Http404
+    return int(value)
 
 
 def _my_tokens(user):
@@ -25,7 +34,7 @@ def probe_keys(request):
     form = forms.ProbeTokenForm(request.POST if "create" in request.POST else None, associations=associations)
     new_key = None
     if request.method == "POST" and "revoke" in request.POST:
-        token = get_object_or_404(_my_tokens(request.user), pk=request.POST.get("revoke"))
+        token = get_object_or_404(_my_tokens(request.user), pk=_posted_pk(request, "revoke"))
         probe_reports.probe_token_revoke(token=token)
         messages.success(
             request, _("The key “%(name)s” is revoked: the probe can no longer send with it.") % {"name": token.name}
@@ -90,7 +99,7 @@ def hardware_reports(request):
     if request.method == "POST" and "register" in request.POST:
         return _register(request, associations)
     if request.method == "POST" and "accept" in request.POST:
-        report = get_object_or_404(_my_reports(request.user).exclude(device=None), pk=request.POST["accept"])
+        report = get_object_or_404(_my_reports(request.user).exclude(device=None), pk=_posted_pk(request, "accept"))
         try:
             services.hardware_report_accept(report=report, actor=request.user, fields=request.POST.getlist("field"))
         except ValidationError as exc:
@@ -118,7 +127,7 @@ def hardware_reports(request):
 
 
 def _register(request, associations):
-    report = get_object_or_404(_my_reports(request.user).filter(device=None), pk=request.POST["register"])
+    report = get_object_or_404(_my_reports(request.user).filter(device=None), pk=_posted_pk(request, "register"))
     form = forms.ReportRegisterForm(request.POST, batches=workshop_batches(request.user), report=report)
     if not form.is_valid():
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))

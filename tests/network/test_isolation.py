@@ -322,4 +322,7 @@ def test_probe_keys_and_reports_of_another_member(client, network):
     )
     assert response.status_code == 404 and not Device.objects.filter(serial="SN-B-RAPPORT").exists()
     assert client.post(reports, {"accept": proposing.pk, "field": "ram_gb"}).status_code == 404
+    for button in ("accept", "register"):
+        assert client.post(reports, {button: "1 OR 1=1"}).status_code == 404
+    assert client.post(reverse("workshop_probe_keys:index"), {"revoke": "abc"}).status_code == 404
     assert HardwareReport.objects.get(pk=proposing.pk).proposed == {"ram_gb": ["8", "16"]}
