@@ -99,7 +99,9 @@ def hardware_reports(request):
     if request.method == "POST" and "register" in request.POST:
         return _register(request, associations)
     if request.method == "POST" and "accept" in request.POST:
-        report = get_object_or_404(_my_reports(request.user).exclude(device=None), pk=_posted_pk(request, "accept"))
+        report = get_object_or_404(
+            _my_reports(request.user).filter(device__in=devices), pk=_posted_pk(request, "accept")
+        )
         try:
             services.hardware_report_accept(report=report, actor=request.user, fields=request.POST.getlist("field"))
         except ValidationError as exc:

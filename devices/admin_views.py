@@ -82,6 +82,7 @@ DETAIL_LABELS = {
     "verification": gettext_lazy("Verification"),
     "started_at": gettext_lazy("Started on"),
     "disks": gettext_lazy("Disks"),
+    "not_erased": gettext_lazy("Disks of the device missing from the report"),
     "declared_broken": gettext_lazy("Declared out of order by the donor"),
     "report": gettext_lazy("Hardware report"),
 }
@@ -107,6 +108,8 @@ def _detail_value(key, value, batches):
         return ", ".join(
             f"{disk.get('serial', '—')} ({results.get(disk.get('result'), disk.get('result'))})" for disk in value
         )
+    if key == "not_erased":
+        return ", ".join(value)
     if key == "declared_broken":
         return _("yes") if value else _("no")
     return str(value)

@@ -46,7 +46,13 @@ class DeviceBulkAction(BulkAction):
 
     @classmethod
     def get_queryset(cls, model, object_ids):
-        return list(Device.objects.filter(pk__in=object_ids).select_related("association").order_by("asset_tag"))
+        ids = [value for value in object_ids if str(value).isdigit()]
+        return list(Device.objects.filter(pk__in=ids).select_related("association").order_by("asset_tag"))
+
+    def get_actionable_objects(self):
+        """Only my devices: another member's are left out without being named."""
+        objects, no_access = super().get_actionable_objects()
+        return objects, {"items_with_no_access": [], "left_out": len(no_access["items_with_no_access"])}
 
     @cached_property
     def _mine(self) -> set[int]:
@@ -119,6 +125,12 @@ class TransferBulkAction(DeviceBulkAction):
 
 class RedirectBulkAction(DeviceBulkAction):
     """An action done on a page of its own: the selected devices are handed to it."""
+
+    def get_form_kwargs(self):
+        return super(DeviceBulkAction, self).get_form_kwargs()
+
+    def post(self, request, *args, **kwargs):
+        return self.get(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         devices, _no_access = self.get_actionable_objects()

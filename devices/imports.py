@@ -340,6 +340,9 @@ def import_erasure_report(*, content: bytes | str, actor, certificate=None, devi
     by_device: dict[int, tuple[Device, list[ErasureRecord]]] = {}
     for record in records:
         found = matches[record.line]
+        if record.erased_at is None:  # an nwipe log cut to its summary table: no time
+            errors.append((record.line, _("The erasure of %(ref)s has no date.") % {"ref": record.reference}))
+            continue
         if len(found) != 1:
             errors.append((record.line, _("No single device matches %(ref)s.") % {"ref": record.reference}))
             continue
@@ -357,17 +360,24 @@ def import_erasure_report(*, content: bytes | str, actor, certificate=None, devi
         with transaction.atomic():
             for device, device_records in by_device.values():
                 last = max(device_records, key=lambda r: r.erased_at)
+                erased = {r.disk_serial.lower() for r in device_records if r.disk_serial and r.result == "success"}
+                # Every disk known in the device must be in the report and erased, not only those it names.
+                unerased = [d.serial for d in device.disks.all() if d.serial.lower() not in erased] if erased else []
+                details = _details(device_records)
+                if unerased:
+                    details["not_erased"] = unerased
+                succeeded = not unerased and all(r.result == "success" for r in device_records)
                 try:
                     event = services.device_erase(
                         device=device,
                         actor=actor,
                         method=last.method,
                         tool=last.tool,
-                        result="success" if all(r.result == "success" for r in device_records) else "failure",
+                        result="success" if succeeded else "failure",
                         operator=last.operator,
                         erased_on=last.erased_at,
                         certificate=shared,
-                        details=_details(device_records),
+                        details=details,
                     )
                 except ValidationError as exc:
                     raise ImportRejected([(last.line, "; ".join(exc.messages))]) from exc

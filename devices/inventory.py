@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from devices import services
 from devices.hardware import clean, normalize_brand
 from devices.models import Device, ImportProfile, IntakeBatch, InventoryImport
-from devices.tabular import Table, UnreadableFile, read_table
+from devices.tabular import Table, read_table
 
 logger = logging.getLogger(__name__)
 PREVIEW_ROWS = 20
@@ -347,7 +347,7 @@ NO = {"non", "n", "no", "faux", "false", "0", ""}
 NUMBER = re.compile(r"(?<![A-Za-z\d])(\d(?:[\d\s\u00a0\u202f.,]*\d)?)")
 # A size: "8 Go", "8192", "2 x 4 GB", "0,5 To", "256Go SSD" (a number stuck to a word, "DDR4", is not one).
 SIZE = re.compile(r"(?:(\d+)\s*[x×]\s*)?" + NUMBER.pattern + r"\s*([A-Za-z]*)")
-MULTI_VALUE = re.compile(r"\r?\n|<br\s*/?>|\$#\$|\s\|\s|\s/\s")
+MULTI_VALUE = re.compile(r"\r?\n|<br\s*/?>|\$#\$|\s\|\s|\s/\s|\s*\+\s*|,\s+")
 
 
 def _number(text: str) -> float:
@@ -390,7 +390,7 @@ def _ram_gb(value: str, unit: str) -> int | None:
         # A bare number of a thousand "GB" or more is a size in MB (OCS Inventory's MEMORY, 8192).
         sizes = [(size, "mb", kind) for size, _unit, kind in sizes]
     total_mb = sum(size * {"mb": 1, "gb": 1024, "tb": 1024 * 1024}[unit] for size, unit, _kind in sizes)
-    return _bounded(round(total_mb / 1024), _("Memory"), 4096)
+    return _bounded(max(1, round(total_mb / 1024)) if total_mb else 0, _("Memory"), 4096)  # 512 MB: 1 GB
 
 
 def _storage_gb(value: str, unit: str) -> tuple[int | None, str]:
@@ -431,8 +431,6 @@ def _category(value: str, default: str) -> str:
     category = CATEGORY_WORDS.get(header_key(value))
     if category:
         return category
-    if default:
-        return default
     raise ValueError(
         _("Unknown category “%(value)s” (laptop, desktop, screen, server, tablet, smartphone, other).")
         % {"value": value}
@@ -676,7 +674,8 @@ def inventory_import_start(*, run_pk: int, actor) -> InventoryImport | None:
     run = InventoryImport.objects.select_related("batch").get(pk=run_pk)
     try:
         plan = plan_of_run(run)
-    except (UnreadableFile, OSError) as exc:
+    except Exception as exc:  # an unreadable file, the store or the database failing: said on the run's page
+        logger.exception("inventory import %s could not be planned", run_pk)
         InventoryImport.objects.filter(pk=run_pk).update(
             status=InventoryImport.Status.FAILED, finished_at=timezone.now(), message=str(exc)
         )

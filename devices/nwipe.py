@@ -57,6 +57,7 @@ _LINE = re.compile(
 )
 _BANNER = re.compile(r"^nwipe (\d+\.\d+(?:\.\d+)?\S*)$")
 _OPTION = re.compile(r"^(banner|prng|method|rounds|verify)\s*=\s*(.*)$")
+MAX_LINE = 1000
 _FOUND = re.compile(r"^Found (\S+), (.*?), (.*), ([^,]*), S/N=(.*)$")
 _SECTORS = re.compile(r"^(\S+), sect/blk/dev \d+/\d+/(\d+)$")
 _APPARENT = re.compile(r"^libata: apparent max sectors reported as (\d+) with sector size as (\d+)/\d+ .* on (\S+)$")
@@ -408,7 +409,8 @@ def parse_nwipe_log(text: str) -> NwipeLog:
         raise NwipeFormatError(
             "not an nwipe log: no line of the form '[YYYY/MM/DD HH:MM:SS] notice: …' with nwipe's messages"
         )
-    lines = _split_lines(text)
+    # nwipe's own lines are short; a longer one is not its (and would make the regexes slow).
+    lines = [line for line in _split_lines(text) if len(line) <= MAX_LINE]
     runs = [_Run()]
     table = None
     for line in lines:

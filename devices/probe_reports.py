@@ -83,7 +83,7 @@ def facts_of(content: bytes) -> hardware.HardwareFacts:
         raise ReportRefused(_("The report is larger than 2 MB."))
     try:
         return hardware.parse_report(content)
-    except hardware.ReportError as exc:
+    except (RecursionError, OverflowError, ValueError) as exc:  # ReportError, or values no parser expects
         raise ReportRefused(_("This is not a report of the probe (%(error)s).") % {"error": exc}) from None
 
 

@@ -545,6 +545,11 @@ def device_repair(*, device: Device, actor, parts: str, note: str = "", occurred
 REPORTED_FIELDS = ("brand", "model", "cpu", "ram_gb", "storage_kind", "storage_gb", "screen_inches", "battery_health")
 
 
+def _natural(value) -> int | None:
+    """A count or size of a report (untrusted): a whole number from 0 to 2**31, or None."""
+    return int(value) if isinstance(value, int | float) and 0 <= value < 2**31 else None
+
+
 def _reported_value(field: str, value):
     if field == "screen_inches" and value not in (None, ""):
         return Decimal(str(value)).quantize(Decimal("0.1"))
@@ -580,10 +585,10 @@ def device_hardware_report(*, device: Device, report: HardwareReport, actor) -> 
             serial=str(disk["serial"])[:100],
             defaults={
                 "model": str(disk.get("model") or "")[:120],
-                "size_gb": disk.get("size_gb"),
+                "size_gb": _natural(disk.get("size_gb")),
                 "kind": disk.get("kind") if disk.get("kind") in Device.StorageKind.values else "",
                 "smart_passed": disk.get("smart_passed"),
-                "power_on_hours": disk.get("power_on_hours"),
+                "power_on_hours": _natural(disk.get("power_on_hours")),
                 "reported_at": timezone.now(),
             },
         )

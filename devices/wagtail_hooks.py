@@ -36,6 +36,7 @@ from devices.admin_views import OPERATE_PERMISSION
 from devices.forms import DonorForm, MembershipForm
 from devices.models import Association, Device, Donor, IntakeBatch, Membership
 from devices.scoping import associations_of, is_coordinator, scoped
+from devices.views import csv_cell
 from reemploi.permissions import forbidden_as_403
 
 
@@ -206,6 +207,7 @@ class DeviceIndexView(ScopedIndexView):
     custom_value_preprocess = {
         **generic.IndexView.custom_value_preprocess,
         datetime.datetime: {"xlsx": _local_naive, "csv": lambda moment: f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"},
+        str: {"csv": csv_cell},  # a "=HYPERLINK(…)" model from a donor's file stays text
     }
 
     def get_base_queryset(self):

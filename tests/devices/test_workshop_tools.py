@@ -322,3 +322,56 @@ def test_a_batch_received_today_is_logged_at_the_time_it_was_registered(associat
     before = timezone.now()
     device = services.device_register(batch=batch, category="laptop", serial="NOW-1")
     assert device.events.get().occurred_at >= before
+
+
+def test_a_log_of_one_disk_of_a_two_disk_device_does_not_clear_it(old_batch, make_device, technician):
+    desktop = in_workshop(make_device, technician)
+    disk_of(desktop, "WD-WCC2EH7J1234")
+    disk_of(desktop, "SECOND-DISK-01")  # found by a hardware report, absent from the log
+
+    (event,) = import_erasure_report(
+        content=(FILES / "erasure" / "nwipe_single_success.log").read_bytes(), actor=technician
+    )
+
+    desktop.refresh_from_db()
+    assert event.data["result"] == "failure" and event.data["not_erased"] == ["SECOND-DISK-01"]
+    assert desktop.needs_erasure is True
+
+
+def test_the_export_keeps_a_formula_from_a_donors_file_as_text(workshop, make_device):
+    make_device(serial="FORMULA-1", model='=HYPERLINK("http://exemple.invalid","x")')
+    response = workshop.get(reverse("workshop_devices:index"), {"export": "csv"})
+    assert "'=HYPERLINK" in b"".join(response.streaming_content).decode()
+
+
+def test_bulk_actions_ignore_ids_that_are_not_mine_or_not_numbers(
+    workshop, make_device, technician, other_association, donor
+):
+    mine = in_workshop(make_device, technician)
+    batch = IntakeBatch.objects.create(donor=donor, association=other_association)
+    theirs = services.device_register(batch=batch, category="laptop", serial="THEIRS-1")
+    url = reverse("wagtail_bulk_action", args=["devices", "device", "grade"])
+
+    page = workshop.get(url + f"?id={mine.pk}&id={theirs.pk}&id=abc")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert mine.asset_tag in html and theirs.asset_tag not in html
+    workshop.post(url + f"?id={mine.pk}&id={theirs.pk}", {"grade": "A"})
+    theirs.refresh_from_db()
+    assert theirs.grade == "" and Device.objects.get(pk=mine.pk).grade == "A"
+    assert (
+        workshop.post(
+            reverse("wagtail_bulk_action", args=["devices", "device", "labels"]) + f"?id={mine.pk}"
+        ).status_code
+        == 302
+    )
+
+
+def test_module_lists_add_up_and_unknown_categories_stay_errors(batch):
+    from devices import inventory
+
+    assert inventory._ram_gb("8 Go, 8 Go", "gb") == 16 and inventory._ram_gb("4 Go + 4 Go", "gb") == 8
+    assert inventory._ram_gb("512 Mo", "gb") == 1
+    with pytest.raises(ValueError):
+        inventory._category("Imprimante", "laptop")  # the default is for rows without a category
