@@ -165,7 +165,8 @@ def donor_certificate(request, event_pk):
         kind=DeviceEvent.Kind.ERASED,
         device__batch__donor__users=request.user,
     )
-    if not event.evidence:
+    # A certificate (PDF) only: an erasure tool's own report covers the whole run, other donors' disks too.
+    if not event.evidence or not event.evidence.name.lower().endswith(".pdf"):
         raise Http404(_("No certificate for this erasure."))
     return evidence_response(event, "certificat-effacement")
 

@@ -375,3 +375,18 @@ def test_module_lists_add_up_and_unknown_categories_stay_errors(batch):
     assert inventory._ram_gb("512 Mo", "gb") == 1
     with pytest.raises(ValueError):
         inventory._category("Imprimante", "laptop")  # the default is for rows without a category
+
+
+def test_a_donor_gets_certificates_not_the_runs_report(client, old_batch, make_device, technician):
+    """An nwipe log covers a whole run, other donors' disks too: it stays in the workshop."""
+    device = in_workshop(make_device, technician)
+    disk_of(device, "WD-WCC2EH7J1234")
+    (event,) = import_erasure_report(
+        content=(FILES / "erasure" / "nwipe_single_success.log").read_bytes(), actor=technician
+    )
+    donor_user = old_batch.donor.users.create(email="elu@region.example")
+    client.force_login(donor_user)
+
+    assert client.get(reverse("devices:donor_certificate", args=[event.pk])).status_code == 404
+    page = client.get(reverse("devices:donor_batch", args=[old_batch.pk])).content.decode()
+    assert reverse("devices:donor_certificate", args=[event.pk]) not in page
