@@ -18,7 +18,7 @@ from wagtail.admin import messages
 
 from devices import forms, imports, inventory, selectors, services, tabular
 from devices import tasks as devices_tasks
-from devices.models import BeneficiaryCategory, Device, DeviceEvent, ImportProfile, IntakeBatch, InventoryImport
+from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch, InventoryImport
 from devices.pdf import label_sheet_pdf
 from devices.scoping import Role, associations_of, is_coordinator, scoped
 from devices.views import evidence_response, passport_url
@@ -486,14 +486,14 @@ def batch_import(request, pk):
         except tabular.UnreadableFile as exc:
             form.add_error("file", str(exc))
         else:
-            profile = ImportProfile.objects.filter(donor=batch.donor_id).first()
+            columns, default_category = inventory.proposal(batch=batch, headers=table.headers)
             upload.seek(0)
             run = InventoryImport(
                 batch=batch,
                 filename=upload.name[-255:],
                 uploaded_by=request.user,
-                columns=inventory.proposed_columns(table.headers, profile),
-                default_category=profile.default_category if profile else "",
+                columns=columns,
+                default_category=default_category,
             )
             run.file.save(anonymous_name("inventaire", SPREADSHEET if table.kind != "csv" else CSV), upload, save=False)
             run.save()

@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from devices import inventory, nwipe, services, tabular
-from devices.models import Device, DeviceDisk, ImportProfile, IntakeBatch
+from devices.models import Device, DeviceDisk, IntakeBatch
 from devices.tags import asset_tag_normalize
 
 RESULT_WORDS = {
@@ -79,23 +79,13 @@ def batch_import_inventory(*, batch: IntakeBatch, content: bytes | str, actor) -
         table = tabular.read_table(content)
     except tabular.UnreadableFile as exc:
         raise ImportRejected([(0, str(exc))]) from None
-    profile = ImportProfile.objects.filter(donor=batch.donor_id).first()
-    plan = inventory.plan_inventory(
-        batch=batch,
-        table=table,
-        columns=inventory.proposed_columns(table.headers, profile),
-        default_category=profile.default_category if profile else "",
-    )
+    columns, default_category = inventory.proposal(batch=batch, headers=table.headers)
+    plan = inventory.plan_inventory(batch=batch, table=table, columns=columns, default_category=default_category)
     if plan.missing_serial_column:
         raise ImportRejected([(1, _("No column holds the serial numbers."))])
     if plan.error_count:
         raise ImportRejected(plan.errors)
-    created = services.devices_register_bulk(
-        batch=batch,
-        rows=[specs for _line, specs, _event in plan.to_create],
-        event_data=[event for _line, _specs, event in plan.to_create],
-        actor=actor,
-    )
+    created = inventory.register_planned(batch=batch, rows=plan.to_create, actor=actor)
     return ImportResult(created=created, skipped=plan.skipped)
 
 
@@ -260,7 +250,7 @@ def erasure_records(content: bytes) -> tuple[list[ErasureRecord], str, list[tupl
     """The records of a report, its format ("nwipe", "json", "table") and the rows with errors."""
     errors: list[tuple[int, str]] = []
     try:
-        if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        if tabular.is_spreadsheet(content):
             return _records_of_table(tabular.read_spreadsheet(content), errors), "table", errors
         text, _encoding = tabular.decode(content)
     except tabular.UnreadableFile as exc:
@@ -392,7 +382,7 @@ def import_erasure_report(*, content: bytes | str, actor, certificate=None, devi
 
 
 def _report_file(content: bytes, report_format: str) -> ContentFile:
-    if report_format == "table" and content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+    if report_format == "table" and tabular.is_spreadsheet(content):
         extension = tabular.spreadsheet_kind(content)
     else:
         extension = {"nwipe": "log", "json": "json"}.get(report_format, "csv")

@@ -253,6 +253,12 @@ def _target_of(header: str) -> str:
     return target
 
 
+def proposal(*, batch: IntakeBatch, headers: list[str]) -> tuple[list[str], str]:
+    """The mapping first proposed for a file of the batch's donor: its saved profile, then the headers."""
+    profile = ImportProfile.objects.filter(donor=batch.donor_id).first()
+    return proposed_columns(headers, profile), profile.default_category if profile else ""
+
+
 def proposed_columns(headers: list[str], profile: ImportProfile | None = None) -> list[str]:
     """One target per column: the donor's profile first, the recognised header next; a target is given to
     its first column only (a second "Modèle" column is ignored, and listed as such)."""
@@ -602,6 +608,16 @@ def plan_inventory(*, batch: IntakeBatch, table: Table, columns: list[str], defa
     return plan
 
 
+def register_planned(*, batch: IntakeBatch, rows: list[tuple[int, dict, dict]], actor) -> list[Device]:
+    """Register planned rows, (line, specs, event facts) as `Plan.to_create` holds them."""
+    return services.devices_register_bulk(
+        batch=batch,
+        rows=[specs for _line, specs, _event in rows],
+        event_data=[event for _line, _specs, event in rows],
+        actor=actor,
+    )
+
+
 def profile_save(*, batch: IntakeBatch, plan: Plan, actor) -> ImportProfile:
     """Remember the plan's mapping for the batch's donor: its next files are proposed the same columns."""
     profile, _created = ImportProfile.objects.update_or_create(
@@ -630,12 +646,7 @@ def inventory_import_run(*, run: InventoryImport, plan: Plan, actor) -> Inventor
         for start in range(0, len(plan.to_create), IMPORT_CHUNK):
             chunk = plan.to_create[start : start + IMPORT_CHUNK]
             with transaction.atomic():
-                services.devices_register_bulk(
-                    batch=run.batch,
-                    rows=[specs for _line, specs, _event in chunk],
-                    event_data=[event for _line, _specs, event in chunk],
-                    actor=actor,
-                )
+                register_planned(batch=run.batch, rows=chunk, actor=actor)
             done += len(chunk)
             InventoryImport.objects.filter(pk=run.pk).update(rows_done=done, created_count=done)
     except Exception as exc:  # the database or the storage failed: said on the run's page, reported

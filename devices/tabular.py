@@ -17,6 +17,8 @@ from datetime import date, datetime, time
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from reemploi.uploads import SPREADSHEET
+
 MAX_ROWS = 50_000
 ENCODING_LABELS = {
     "utf-8-sig": "UTF-8 (BOM)",
@@ -202,8 +204,15 @@ def read_spreadsheet(content: bytes) -> Table:
     return _table(kind, lines, sheet=name)
 
 
+SPREADSHEET_SIGNATURES = SPREADSHEET.signatures  # the upload check's: XLSX and ODS are ZIP archives, XLS is OLE2
+
+
+def is_spreadsheet(content: bytes) -> bool:
+    return content.startswith(SPREADSHEET_SIGNATURES)
+
+
 def read_table(content: bytes) -> Table:
     """A table from the bytes of an uploaded file, whatever its format (told by its content, not its name)."""
-    if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+    if is_spreadsheet(content):
         return read_spreadsheet(content)
     return read_csv(content)
