@@ -286,6 +286,33 @@ SERVICE_FLAGS = {
 }
 
 
+# The demo members' numbers are invented (valid keys, no real register entry); two invented members sell
+# under the margin scheme with a VAT number, the others are not liable for VAT.
+DEMO_IBAN = "FR7630006000011234567890189"
+MARGIN_MEMBERS = {"atelier-du-leon", "tregor-recup"}
+
+
+def demo_siret(slug: str) -> str:
+    """A SIRET with valid keys, the same for a slug at every run, starting with 99 (not a real register range)."""
+    from stdnum import luhn
+
+    seed = sum(ord(char) * (index + 1) for index, char in enumerate(slug)) % 10**6
+    siren = f"99{seed:06d}"
+    siren += luhn.calc_check_digit(siren)
+    nic = f"0001{luhn.calc_check_digit(siren + '0001')}"
+    return siren + nic
+
+
+def member_seller_identity(association: Association) -> None:
+    from stdnum.fr import siren
+
+    association.siret = association.siret or demo_siret(association.slug)
+    association.iban = association.iban or DEMO_IBAN
+    if association.slug in MARGIN_MEMBERS:
+        association.vat_status = Association.VatStatus.MARGIN
+        association.vat_number = association.vat_number or "FR" + siren.to_tva(association.siret[:9])
+
+
 def member_ensure(member: dict) -> Association:
     """One member association of `devices.demo_members.MEMBERS`, created or brought up to date."""
     association = Association.objects.filter(slug=member["slug"]).first() or Association(slug=member["slug"])
@@ -301,6 +328,7 @@ def member_ensure(member: dict) -> Association:
     association.is_demo = member["is_demo"]
     for key, flag in SERVICE_FLAGS.items():
         setattr(association, flag, key in member["services"])
+    member_seller_identity(association)
     association.full_clean()
     association.save()
     association.labels.set(MemberLabel.objects.get_or_create(name=name)[0] for name in member["labels"])

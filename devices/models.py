@@ -14,10 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from devices.tags import asset_tag_generate
 from reemploi.validators import (
+    compact_normalize,
     postcode_normalize,
     rna_normalize,
     siret_normalize,
+    validate_bic,
     validate_french_postcode,
+    validate_french_vat_number,
+    validate_iban,
     validate_rna,
     validate_siret,
 )
@@ -109,6 +113,12 @@ class Association(models.Model):
         COMPANY = "company", _("Company of the social economy")
         OTHER = "other", _("Other")
 
+    class VatStatus(models.TextChoices):
+        """How the member's sales are taxed: the wording its invoices carry and the Factur-X VAT category."""
+
+        FRANCHISE = "franchise", _("Not liable for VAT (franchise, article 293 B of the French tax code)")
+        MARGIN = "margin", _("VAT on the margin (used goods, article 297 A of the French tax code)")
+
     SERVICE_FIELDS = ("offers_sale", "offers_rental", "offers_repair", "offers_training", "offers_collection")
 
     name = models.CharField(_("name"), max_length=150, unique=True)
@@ -120,6 +130,24 @@ class Association(models.Model):
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     rna = models.CharField(
         _("RNA number"), max_length=10, blank=True, validators=[validate_rna], help_text=_("For associations.")
+    )
+    # As a seller: the member's invoices, credit notes and quotes carry its own identity and bank details.
+    vat_status = models.CharField(
+        _("VAT status"), max_length=10, choices=VatStatus.choices, default=VatStatus.FRANCHISE
+    )
+    vat_number = models.CharField(
+        _("VAT number"), max_length=13, blank=True, validators=[validate_french_vat_number], help_text=_("FR…")
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
+    payment_days = models.PositiveSmallIntegerField(
+        _("payment period (days)"),
+        default=30,
+        validators=[MaxValueValidator(60)],
+        help_text=_(
+            "Invoices on transfer or mandat administratif are due this many days after issue (30 for "
+            "public buyers, at most 60)."
+        ),
     )
     street = models.CharField(_("street"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True, validators=[validate_french_postcode])
@@ -155,11 +183,18 @@ class Association(models.Model):
         self.siret = siret_normalize(self.siret)
         self.rna = rna_normalize(self.rna)
         self.postcode = postcode_normalize(self.postcode)
+        self.vat_number = compact_normalize(self.vat_number)
+        self.iban = compact_normalize(self.iban)
+        self.bic = compact_normalize(self.bic)
         super().clean_fields(exclude=exclude)
 
     def clean(self):
         if self.postcode:
             self.department = department_of_postcode(self.postcode)
+        if self.vat_status == self.VatStatus.MARGIN and not self.vat_number:
+            raise ValidationError(
+                {"vat_number": _("A member taxed on the margin has a VAT number: it is on every invoice.")}
+            )
 
     @property
     def display_name(self) -> str:

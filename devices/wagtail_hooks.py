@@ -503,6 +503,13 @@ class AssociationViewSet(MemberScopedViewSet):
             heading=_("Address"),
         ),
         MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("vat_status"), FieldPanel("vat_number")]),
+                FieldRowPanel([FieldPanel("iban"), FieldPanel("bic"), FieldPanel("payment_days")]),
+            ],
+            heading=_("As a seller (invoices, credit notes, quotes)"),
+        ),
+        MultiFieldPanel(
             [FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]), FieldPanel("website")],
             heading=_("Contact"),
         ),

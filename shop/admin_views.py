@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,12 +30,14 @@ from wagtail.admin import messages
 from devices.models import Association
 from devices.scoping import is_coordinator
 from reemploi.admin_steps import ObjectStepView, steps_shown
+from reemploi.downloads import private_download
 from shop import forms
-from shop.models import Checkout, ListedDevice, OrderStatus, Quote, Withdrawal
+from shop.models import Checkout, Invoice, ListedDevice, OrderStatus, Quote, Withdrawal
 from shop.selectors import (
     INVOICE_METHODS,
     counter_agenda,
     counter_associations,
+    counter_invoices,
     counter_lines,
     counter_orders,
     counter_organisations,
@@ -43,6 +46,7 @@ from shop.selectors import (
 )
 from shop.services import AfterSaleRefused
 from shop.services import orders as order_services
+from shop.services.invoices import invoice_pdf_bytes, invoices_overdue
 from shop.services.organisations import organisation_verify
 from shop.services.quotes import quote_answer
 
@@ -120,7 +124,16 @@ class OrderPaymentView(OrderStepView):
     @classmethod
     def allows(cls, order) -> bool:
         record = getattr(order, "checkout", None)
-        return record is not None and record.state == Checkout.State.PLACED and record.method != Checkout.Method.CARD
+        if record is None or record.state != Checkout.State.PLACED or record.method == Checkout.Method.CARD:
+            return False
+        if record.method in INVOICE_METHODS:  # paid after an invoice issued at delivery
+            return order.invoices.filter(kind=Invoice.Kind.INVOICE, paid_at__isnull=True).exists()
+        return True
+
+    def success_message(self, order, record) -> str:
+        if record.method in INVOICE_METHODS:
+            return _("Payment recorded against the oldest unpaid invoice.")
+        return str(self.success_text)
 
 
 class OrderBindDeviceView(OrderStepView):
@@ -138,6 +151,43 @@ class OrderBindDeviceView(OrderStepView):
                 _("This line is held by another member's workshop: its counter hands the device over.")
             )
         return order_services.order_bind_device(line=data["line"], asset_tag=data["asset_tag"], actor=self.request.user)
+
+
+class OrderDeliverPartView(OrderStepView):
+    """An order on invoice delivered in parts: the devices scanned so far leave now, and are invoiced."""
+
+    slug, route, label = "deliver_part", "livraison-partielle", gettext_lazy("Deliver the devices scanned so far")
+    form_class = forms.OrderStepForm
+    service = staticmethod(order_services.order_deliver_part)
+    success_text = gettext_lazy("Delivery recorded: the invoice of these devices is issued and sent.")
+
+    @classmethod
+    def allows(cls, order) -> bool:
+        record = getattr(order, "checkout", None)
+        return (
+            record is not None
+            and record.method in INVOICE_METHODS
+            and order.status in (OrderStatus.CONFIRMED, OrderStatus.READY_FOR_PICKUP)
+            and ListedDevice.objects.filter(order_line__order=order, invoice__isnull=True).exists()
+        )
+
+
+class InvoiceCorrectView(OrderStepView):
+    """A price correction: a credit note for an amount of one of the order's invoices (refunded by card)."""
+
+    slug, route, label = "correct", "avoir", gettext_lazy("Issue a credit note")
+    form_class = forms.InvoiceCorrectionForm
+    success_text = gettext_lazy("Credit note issued and sent to the buyer.")
+
+    @classmethod
+    def allows(cls, order) -> bool:
+        return order.invoices.filter(kind=Invoice.Kind.INVOICE).exists()
+
+    def perform(self, order, form):
+        data = form.cleaned_data
+        return order_services.invoice_correct(
+            invoice=data["invoice"], amount=data["amount"], reason=data["reason"], actor=self.request.user
+        )
 
 
 class OrderStatusView(OrderStepView):
@@ -189,7 +239,14 @@ class OrderRefundView(OrderStepView):
         return order_services.withdrawal_refund(withdrawal=withdrawal, actor=self.request.user)
 
 
-ORDER_STEPS: list[type[OrderStepView]] = [OrderBindDeviceView, OrderPaymentView, OrderStatusView, OrderRefundView]
+ORDER_STEPS: list[type[OrderStepView]] = [
+    OrderBindDeviceView,
+    OrderDeliverPartView,
+    OrderPaymentView,
+    OrderStatusView,
+    OrderRefundView,
+    InvoiceCorrectView,
+]
 
 
 class OrganisationVerifyView(ShopStepView):
@@ -279,11 +336,12 @@ MEMBER_AGENDA = [
         {"statut": OrderStatus.READY_FOR_PICKUP},
     ),
     (
-        "awaiting_invoice_payment",
-        gettext_lazy("orders on invoice waiting for their payment"),
+        "to_deliver",
+        gettext_lazy("orders on invoice to deliver"),
         "orders",
-        {"statut": OrderStatus.AWAITING_PAYMENT, "paiement": "facture"},
+        {"statut": OrderStatus.CONFIRMED, "paiement": "facture"},
     ),
+    ("overdue_invoices", gettext_lazy("invoices past their due date"), "invoices", {}),
     ("withdrawals_to_refund", gettext_lazy("withdrawals to refund"), "withdrawals", {}),
 ]
 NETWORK_AGENDA = [
@@ -358,7 +416,9 @@ def orders(request):
 @manager_required
 def order(request, number):
     order = get_object_or_404(
-        counter_orders(request.user).select_related("checkout__pickup_partner", "checkout__organisation", "invoice"),
+        counter_orders(request.user).select_related(
+            "checkout__pickup_partner", "checkout__organisation", "checkout__seller"
+        ),
         number=number,
     )
     lines = order.lines.select_related("partner").prefetch_related(
@@ -380,8 +440,37 @@ def order(request, number):
             "checkout": getattr(order, "checkout", None),
             "lines": lines,
             "withdrawal": getattr(order, "withdrawal", None),
+            "invoices": order.invoices.select_related("seller", "credited"),
             "steps": steps,
         },
+    )
+
+
+@manager_required
+@require_GET
+def invoice_download(request, number, pk):
+    """An invoice or credit note of an order of the counter's own members (Factur-X PDF)."""
+    order = get_object_or_404(counter_orders(request.user), number=number)
+    invoice = get_object_or_404(order.invoices.select_related("seller"), pk=pk)
+    return private_download(invoice_pdf_bytes(invoice=invoice), f"{invoice.file_stem}.pdf")
+
+
+@manager_required
+@require_GET
+def invoices(request):
+    """The invoices of the counter's own members as sellers: the overdue ones first (reminded every week by
+    the beat job), then the latest issued."""
+    sellers = None if is_coordinator(request.user) else counter_associations(request.user)
+    issued = (
+        counter_invoices(request.user)
+        .select_related("seller", "order__checkout__organisation")
+        .order_by("-issued_at", "-pk")
+    )
+    page = Paginator(issued, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "shop/admin/invoices.html",
+        {"overdue": invoices_overdue(sellers=sellers), "page_obj": page, "today": timezone.localdate()},
     )
 
 

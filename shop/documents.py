@@ -1,65 +1,59 @@
-"""The shop's PDF documents: invoices (numbered without gaps) and quotes."""
+"""The shop's PDF documents: invoices and credit notes (each under its seller's identity and series) and quotes.
 
-from django.conf import settings
+The seller is the member association that sells (`shop.services.invoices.seller_of`): its legal form,
+SIRET, RNA, VAT status and address head the page. These PDFs are what people read; `shop.einvoice` turns
+invoices and credit notes into Factur-X files (the same PDF with its structured XML attached).
+"""
+
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from devices.models import Association
 from reemploi import pdf
 from reemploi.money import euros
 
 ITEM_COLUMNS_MM = [95, 15, 30, 30]
 
 
-def _seller_block(styles) -> list:
-    lines = [settings.SHOP_SELLER_ADDRESS]
-    if settings.SHOP_SELLER_SIRET:
-        lines.append(_("SIRET: %(siret)s") % {"siret": settings.SHOP_SELLER_SIRET})
-    if settings.SHOP_SELLER_VAT_NUMBER:
-        lines.append(_("VAT number: %(number)s") % {"number": settings.SHOP_SELLER_VAT_NUMBER})
-    return [pdf.lines(lines, styles["Normal"], heading=settings.SHOP_SELLER_NAME)]
+def seller_lines(seller: Association) -> list[str]:
+    lines = [seller.get_legal_form_display(), *seller.address_lines()]
+    if seller.siret:
+        lines.append(_("SIRET: %(siret)s") % {"siret": seller.siret})
+    if seller.rna:
+        lines.append(_("RNA: %(rna)s") % {"rna": seller.rna})
+    if seller.vat_number:
+        lines.append(_("VAT number: %(number)s") % {"number": seller.vat_number})
+    lines += [part for part in (seller.email, seller.phone) if part]
+    return lines
 
 
-def _legal_footer(styles, *, professional: bool) -> list:
-    notes = []
-    if settings.SHOP_MARGIN_SCHEME:
-        notes.append(
-            _("Régime particulier – Biens d'occasion (article 297 A of the French tax code): VAT is not shown.")
+def vat_mention(seller: Association) -> str:
+    """The wording of the seller's VAT status, on its invoices, credit notes and quotes."""
+    if seller.vat_status == Association.VatStatus.MARGIN:
+        return _("Régime particulier – Biens d'occasion (article 297 A of the French tax code): VAT is not shown.")
+    return _("VAT not applicable, article 293 B of the French tax code.")
+
+
+def late_payment_mention(*, public_buyer: bool) -> str:
+    if public_buyer:
+        return _(
+            "Late payment: default interest at the European Central Bank's rate plus eight points and a fixed "
+            "indemnity of €40 for recovery costs (articles L2192-13 and R2192-31 ff. of the Code de la commande "
+            "publique)."
         )
-    notes.append(
-        _(
-            "Used goods: 2-year legal guarantee of conformity (articles L217-3 ff. of the Code de la consommation); "
-            "a defect appearing within 12 months of delivery is presumed to have existed at delivery."
-        )
+    return _(
+        "Late payment: penalties at three times the legal interest rate and a fixed indemnity of €40 for recovery "
+        "costs (articles L441-10 and D441-5 of the Code de commerce). No discount for early payment."
     )
-    if professional:
-        notes.append(
-            _(
-                "Payment within 30 days of the invoice date. Late payment: penalties at three times the legal "
-                "interest rate and a fixed indemnity of €40 for recovery costs (articles L441-10 and D441-5 of "
-                "the Code de commerce). No discount for early payment."
-            )
-        )
-    if settings.SHOP_SELLER_IBAN:
-        notes.append(_("Bank transfer to IBAN %(iban)s.") % {"iban": settings.SHOP_SELLER_IBAN})
-    return pdf.small_print(notes, styles)
 
 
-def invoice_pdf(invoice, order, checkout) -> bytes:
-    styles = pdf.styles()
-    title = _("Invoice %(number)s") % {"number": invoice.number}
-    story = _seller_block(styles)
-    story.append(pdf.space(6))
-    story.append(pdf.text(title, styles["Title"]))
-    story.append(
-        pdf.text(
-            _("Date: %(date)s · Order %(order)s")
-            % {"date": date_format(invoice.issued_at, "j F Y"), "order": order.number},
-            styles["Normal"],
-        )
-    )
-    story.append(pdf.space(4))
-    extra = []
+def _seller_block(seller: Association, styles) -> list:
+    return [pdf.lines(seller_lines(seller), styles["Normal"], heading=seller.name)]
+
+
+def _buyer_block(order, checkout, styles) -> list:
     organisation = checkout.organisation if checkout else None
+    extra = []
     if organisation:
         name = organisation.name
         address = [
@@ -73,50 +67,113 @@ def invoice_pdf(invoice, order, checkout) -> bytes:
         name = billing.name if billing else (order.email or "")
         address = [billing.line1, billing.line2, f"{billing.postcode} {billing.line4}"] if billing else []
     if checkout and checkout.purchase_order:
-        extra.append(_("Purchase order: %(po)s") % {"po": checkout.purchase_order})
+        extra.append(_("Engagement / purchase order: %(po)s") % {"po": checkout.purchase_order})
     if checkout and checkout.service_code:
         extra.append(_("Service code: %(code)s") % {"code": checkout.service_code})
-    story.append(pdf.lines([name, *address, *extra], styles["Normal"], heading=_("Billed to")))
-    story.append(pdf.space(6))
+    return [pdf.lines([name, *address, *extra], styles["Normal"], heading=_("Billed to"))]
+
+
+def _lines_table(lines, total, styles):
     rows = [[_("Item"), _("Qty"), _("Unit price"), _("Amount")]]
-    for line in order.lines.all():
+    for line in lines:
+        description = line.description
+        if line.asset_tags:
+            description += "\n" + _("Devices: %(tags)s") % {"tags": line.asset_tags}
         rows.append(
             [
-                pdf.text(line.title, styles["Normal"]),
+                pdf.lines(description.split("\n"), styles["Normal"]),
                 str(line.quantity),
-                euros(line.unit_price_incl_tax),
-                euros(line.line_price_incl_tax),
+                euros(line.unit_price),
+                euros(line.amount),
             ]
         )
-    if order.shipping_incl_tax:
-        rows.append(
-            [
-                pdf.text(order.shipping_method or _("Delivery"), styles["Normal"]),
-                "1",
-                euros(order.shipping_incl_tax),
-                euros(order.shipping_incl_tax),
-            ]
+    rows.append([_("Total"), "", "", euros(total)])
+    return pdf.table(rows, ITEM_COLUMNS_MM, total_row=True)
+
+
+def invoice_pdf(invoice) -> bytes:
+    """An invoice or a credit note, as people read it."""
+    order = invoice.order
+    checkout = getattr(order, "checkout", None)
+    organisation = checkout.organisation if checkout else None
+    seller = invoice.seller
+    styles = pdf.styles()
+    if invoice.is_credit_note:
+        title = _("Credit note %(number)s") % {"number": invoice.number}
+    else:
+        title = _("Invoice %(number)s") % {"number": invoice.number}
+    story = _seller_block(seller, styles)
+    story.append(pdf.space(6))
+    story.append(pdf.text(title, styles["Title"]))
+    story.append(
+        pdf.text(
+            _("Date: %(date)s · Order %(order)s")
+            % {"date": date_format(invoice.issued_at, "j F Y"), "order": order.number},
+            styles["Normal"],
         )
-    rows.append([_("Total"), "", "", euros(order.total_incl_tax)])
-    story.append(pdf.table(rows, ITEM_COLUMNS_MM, total_row=True))
-    paid = checkout and checkout.paid_at
-    if paid:
-        story.append(pdf.space(4))
+    )
+    if invoice.is_credit_note:
         story.append(
             pdf.text(
-                _("Paid on %(date)s by %(method)s.")
-                % {"date": date_format(checkout.paid_at, "j F Y"), "method": checkout.get_method_display().lower()},
+                _("Credits invoice %(number)s of %(date)s. Reason: %(reason)s")
+                % {
+                    "number": invoice.credited.number,
+                    "date": date_format(invoice.credited.issued_at, "j F Y"),
+                    "reason": invoice.reason,
+                },
                 styles["Normal"],
             )
         )
-    story += _legal_footer(styles, professional=bool(organisation))
+    story.append(pdf.space(4))
+    story += _buyer_block(order, checkout, styles)
+    story.append(pdf.space(6))
+    story.append(_lines_table(invoice.lines.all(), invoice.total, styles))
+    story.append(pdf.space(4))
+    notes = [vat_mention(seller)]
+    if invoice.is_credit_note:
+        notes.append(_("The amount of this credit note is refunded or deducted from what is owed."))
+    elif invoice.paid_at and checkout and checkout.method in ("card", "at_pickup"):
+        story.append(
+            pdf.text(
+                _("Paid on %(date)s by %(method)s.")
+                % {"date": date_format(invoice.paid_at, "j F Y"), "method": checkout.get_method_display().lower()},
+                styles["Normal"],
+            )
+        )
+    else:
+        story.append(
+            pdf.text(
+                _("Due on %(date)s (%(days)s days after the invoice date), by %(method)s.")
+                % {
+                    "date": date_format(invoice.due_date, "j F Y"),
+                    "days": (invoice.due_date - invoice.issued_at.date()).days,
+                    "method": checkout.get_method_display().lower() if checkout else _("bank transfer"),
+                },
+                styles["Normal"],
+            )
+        )
+        if seller.iban:
+            bank = _("Bank transfer to IBAN %(iban)s") % {"iban": seller.iban}
+            if seller.bic:
+                bank += f" – BIC {seller.bic}"
+            notes.append(bank + ".")
+    if organisation:
+        notes.append(late_payment_mention(public_buyer=organisation.public_buyer))
+    notes.append(
+        _(
+            "Used goods: 2-year legal guarantee of conformity (articles L217-3 ff. of the Code de la consommation); "
+            "a defect appearing within 12 months of delivery is presumed to have existed at delivery."
+        )
+    )
+    story += pdf.small_print(notes, styles)
     return pdf.document(story, title=title)
 
 
 def quote_pdf(quote) -> bytes:
     styles = pdf.styles()
     title = _("Quote %(reference)s") % {"reference": quote.reference}
-    story = _seller_block(styles)
+    seller = quote.association
+    story = _seller_block(seller, styles) if seller else []
     story.append(pdf.space(6))
     story.append(pdf.text(title, styles["Title"]))
     dates = _("Date: %(date)s") % {"date": date_format(quote.answered_at or quote.created_at, "j F Y")}
@@ -141,9 +198,12 @@ def quote_pdf(quote) -> bytes:
     rows = [[_("Item"), _("Qty"), _("Unit price"), _("Amount")]]
     for line in quote.lines.select_related("product"):
         price = line.unit_price or 0
+        description = [line.description]
+        if line.lead_time_days is not None:
+            description.append(_("Lead time: %(days)s days") % {"days": line.lead_time_days})
         rows.append(
             [
-                pdf.text(line.product.get_title(), styles["Normal"]),
+                pdf.lines(description, styles["Normal"]),
                 str(line.quantity),
                 euros(price),
                 euros(price * line.quantity),
@@ -154,5 +214,7 @@ def quote_pdf(quote) -> bytes:
     if quote.staff_note:
         story.append(pdf.space(4))
         story.append(pdf.text(quote.staff_note, styles["Normal"]))
-    story += _legal_footer(styles, professional=True)
+    notes = [vat_mention(seller)] if seller else []
+    notes.append(late_payment_mention(public_buyer=organisation.public_buyer))
+    story += pdf.small_print(notes, styles)
     return pdf.document(story, title=title)

@@ -33,6 +33,10 @@ ORDER_SUBJECTS = {
     "refunded": _("Refund made – order %(number)s"),
     "reminder": _("Your reservation ends soon – order %(number)s"),
     "expired": _("Reservation ended – order %(number)s"),
+    "invoiced": _("Invoice for order %(number)s"),
+    "credited": _("Credit note – order %(number)s"),
+    "overdue": _("Invoice due – order %(number)s"),
+    "payment_received": _("Payment received – order %(number)s"),
 }
 QUOTE_SUBJECT = _("Your quote %(number)s")
 QUOTE_TEMPLATE = "shop/email/quote.txt"
@@ -41,10 +45,16 @@ QUOTE_TEMPLATE = "shop/email/quote.txt"
 # --- Scheduling (inside the transaction of the change) ----------------------------------------------------
 
 
-def order_email_after_commit(checkout, kind: str) -> None:
-    """Send the buyer the `kind` e-mail of the checkout's order once the current transaction commits."""
+def order_email_after_commit(checkout, kind: str, invoices=()) -> None:
+    """Send the buyer the `kind` e-mail of the checkout's order once the current transaction commits, with
+    the Factur-X files of `invoices` (invoices or credit notes) attached."""
     checkout_id = checkout.pk
-    transaction.on_commit(lambda: enqueue(current_app.tasks[ORDER_EMAIL_TASK], checkout_id=checkout_id, kind=kind))
+    invoice_ids = [invoice.pk for invoice in invoices]
+    transaction.on_commit(
+        lambda: enqueue(
+            current_app.tasks[ORDER_EMAIL_TASK], checkout_id=checkout_id, kind=kind, invoice_ids=invoice_ids
+        )
+    )
 
 
 def quote_email_after_commit(quote) -> None:
@@ -64,9 +74,10 @@ def order_url(order) -> str:
     return url
 
 
-def order_email_send(*, checkout, kind: str) -> None:
-    """The `kind` e-mail of a placed order, to its buyer; the payment's carries the invoice. A pickup's names the
-    member association with its address and opening hours, read from its record."""
+def order_email_send(*, checkout, kind: str, invoices=()) -> None:
+    """The `kind` e-mail of a placed order, to its buyer (and an organisation's billing address), with the
+    invoices or credit notes given attached. A pickup's names the member association with its address and
+    opening hours, read from its record."""
     order = checkout.order
     if order is None:
         return
@@ -80,17 +91,20 @@ def order_email_send(*, checkout, kind: str) -> None:
                 "order_url": url,
                 "pickup_place": pickup_association(checkout),
                 "settings": settings,
+                "invoices": invoices,
             },
         )
+        recipients = [order.email or checkout.email]
+        if invoices and checkout.organisation and checkout.organisation.billing_email not in recipients:
+            recipients.append(checkout.organisation.billing_email)
         message = EmailMessage(
             subject=str(ORDER_SUBJECTS[kind]) % {"number": order.number},
             body=body,
-            to=[order.email or checkout.email],
+            to=recipients,
             from_email=settings.DEFAULT_FROM_EMAIL,
         )
-        invoice = getattr(order, "invoice", None) if kind == "paid" else None
-        if invoice is not None:
-            message.attach(f"facture-{invoice.number}.pdf", invoice_pdf_bytes(invoice=invoice), "application/pdf")
+        for invoice in invoices:
+            message.attach(f"{invoice.file_stem}.pdf", invoice_pdf_bytes(invoice=invoice), "application/pdf")
         message.send()
 
 

@@ -1,6 +1,8 @@
 """Forms of the shop: the buyer's (checkout, withdrawal, organisation profile, quote request) and one per step
 of the back office (payment reference, device scan, status, quote answer…)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +11,7 @@ from devices.models import Association
 from payments import stripe_api
 from reemploi.money import euros
 from reemploi.validators import postcode_normalize, siret_normalize, validate_french_postcode, validate_siret
-from shop.models import Checkout, OrderStatus, Organisation
+from shop.models import Checkout, Invoice, OrderStatus, Organisation
 
 
 class PickupPlaceField(forms.ModelChoiceField):
@@ -256,6 +258,34 @@ class OrderStatusForm(OrderStepForm):
             if not (data.get("tracking_number") or "").strip():
                 self.add_error("tracking_number", _("Give the parcel's tracking number: the buyer follows it."))
         return data
+
+
+class InvoiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, invoice):
+        return f"{invoice.number} – {euros(invoice.total)}"
+
+
+class InvoiceCorrectionForm(OrderStepForm):
+    """A price correction: which invoice, how much is credited, and why (written on the credit note)."""
+
+    invoice = InvoiceChoiceField(
+        label=_("Invoice"), queryset=None, empty_label=None, widget=forms.Select(attrs={"id": "correct-invoice"})
+    )
+    amount = forms.DecimalField(
+        label=_("Amount credited (€)"),
+        min_value=Decimal("0.01"),
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"id": "correct-amount", "inputmode": "decimal"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason (on the credit note)"), max_length=255, widget=forms.TextInput(attrs={"id": "correct-reason"})
+    )
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, order=order, **kwargs)
+        self.fields["invoice"].queryset = order.invoices.filter(kind=Invoice.Kind.INVOICE)
 
 
 class OrderRefundForm(OrderStepForm):

@@ -83,6 +83,8 @@ class ListedDevice(models.Model):
     order_line = models.ForeignKey(
         "order.Line", null=True, blank=True, on_delete=models.PROTECT, related_name="bound_devices"
     )
+    # An order on invoice bills each device at its delivery: the invoice that did.
+    invoice = models.ForeignKey("shop.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="devices")
     listed_at = models.DateTimeField(_("listed on"), auto_now_add=True)
 
     class Meta:
@@ -104,6 +106,8 @@ class OrderStatus:
     """Oscar stores and displays the status string itself, so the values are the French labels staff see."""
 
     AWAITING_PAYMENT = "En attente de paiement"
+    # On transfer or mandat administratif: accepted, delivered, then invoiced; paid after the invoice.
+    CONFIRMED = "Confirmée"
     PAID = "Payée"
     READY_FOR_PICKUP = "Prête au retrait"
     SHIPPED = "Expédiée"
@@ -113,6 +117,7 @@ class OrderStatus:
 
     PIPELINE = {
         AWAITING_PAYMENT: (PAID, CANCELLED),
+        CONFIRMED: (READY_FOR_PICKUP, SHIPPED, HANDED_OVER, CANCELLED),
         PAID: (READY_FOR_PICKUP, SHIPPED, HANDED_OVER, WITHDRAWN, CANCELLED),
         READY_FOR_PICKUP: (HANDED_OVER, WITHDRAWN, CANCELLED),
         SHIPPED: (HANDED_OVER, WITHDRAWN),
@@ -225,6 +230,10 @@ class Checkout(models.Model):
         "order.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="checkout"
     )
     order_number = models.CharField(_("order number"), max_length=128, unique=True)
+    # The member association that sells (holds and hands over every device of the order), on its invoices.
+    seller = models.ForeignKey(
+        Association, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("seller")
+    )
     user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     email = models.EmailField(_("e-mail"))
     organisation = models.ForeignKey(
@@ -273,30 +282,93 @@ class Checkout(models.Model):
         return template.format(number=quote(self.tracking_number)) if template and self.tracking_number else ""
 
 
-class InvoiceCounter(models.Model):
-    """Last invoice number issued per year; locked while a number is drawn so that none is skipped."""
+class DocumentCounter(models.Model):
+    """The last number a seller gave in one series (invoices or credit notes) for one year. The row is locked
+    in the transaction that draws a number, so numbers follow each other without gaps, and a rolled-back
+    transaction gives its number back."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
+    seller = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["seller", "kind", "year"], name="shop_one_counter_per_series")]
+
     def __str__(self):
-        return f"{self.year}: {self.last}"
+        return f"{self.seller_id} {self.kind} {self.year}: {self.last}"
 
 
 class Invoice(models.Model):
-    number = models.CharField(_("number"), max_length=20, unique=True)
-    order = models.OneToOneField("order.Order", on_delete=models.PROTECT, related_name="invoice")
+    """An invoice or a credit note, issued by the member that sold (its own series, `DocumentCounter`).
+
+    A card or counter payment is invoiced once paid, for the whole order; an order on transfer or mandat
+    administratif is invoiced at each delivery ("service fait"), for the devices delivered, and is due
+    `payment_days` later. A credit note refers to the invoice it corrects or refunds.
+    """
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("invoice")
+        CREDIT_NOTE = "credit_note", _("credit note")
+
+    PREFIXES = {Kind.INVOICE: "F", Kind.CREDIT_NOTE: "A"}
+
+    seller = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("seller"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
+    number = models.CharField(_("number"), max_length=20)
+    order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="invoices")
+    credited = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        verbose_name=_("invoice credited"),
+    )
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
     issued_at = models.DateTimeField(_("issued on"))
+    due_date = models.DateField(_("due on"), null=True, blank=True)
     total = models.DecimalField(_("total (incl. VAT)"), max_digits=10, decimal_places=2)
+    paid_at = models.DateTimeField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=120, blank=True)
+    reminded_at = models.DateTimeField(_("last reminded on"), null=True, blank=True)
     pdf = models.CharField(max_length=255, blank=True)  # name in the private storage
 
     class Meta:
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
-        ordering = ["number"]
+        ordering = ["issued_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["seller", "number"], name="shop_invoice_number_per_seller")]
 
     def __str__(self):
         return self.number
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
+
+    @property
+    def file_stem(self) -> str:
+        word = "avoir" if self.is_credit_note else "facture"
+        return f"{word}-{self.seller.slug}-{self.number}"
+
+
+class InvoiceLine(models.Model):
+    """What an invoice bills: units of an order line (the devices delivered), the delivery, a correction."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey("order.Line", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(_("description"), max_length=255)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price (incl. VAT)"), max_digits=10, decimal_places=2)
+    amount = models.DecimalField(_("amount (incl. VAT)"), max_digits=10, decimal_places=2)
+    asset_tags = models.TextField(_("asset tags"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.description}"
 
 
 class Withdrawal(models.Model):
@@ -376,6 +448,7 @@ class QuoteLine(models.Model):
     product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveSmallIntegerField(_("quantity"))
     unit_price = models.DecimalField(_("unit price (incl. VAT)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("quote line")
@@ -383,3 +456,7 @@ class QuoteLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.product_id}"
+
+    @property
+    def description(self) -> str:
+        return self.product.get_title()

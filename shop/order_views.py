@@ -15,9 +15,9 @@ from oscar.core.loading import get_model
 
 from reemploi.downloads import private_download
 from shop.forms import WithdrawalForm
-from shop.models import ListedDevice
+from shop.models import Invoice, ListedDevice
 from shop.order_links import guest_order_remember, guest_orders, order_link_valid
-from shop.selectors import can_withdraw, pickup_association, withdrawal_deadline
+from shop.selectors import INVOICE_METHODS, can_withdraw, pickup_association, withdrawal_deadline
 from shop.services import AfterSaleRefused
 from shop.services.invoices import invoice_pdf_bytes
 from shop.services.orders import withdrawal_request
@@ -47,7 +47,7 @@ def _order_for(request, number):
     )
     if anonymous_without_access:
         return None
-    order = get_object_or_404(Order.objects.select_related("checkout", "invoice"), number=number)
+    order = get_object_or_404(Order.objects.select_related("checkout"), number=number)
     if not _can_see_order(request, order):
         raise Http404
     return order
@@ -73,7 +73,8 @@ def order_detail(request, number):
             "checkout": record,
             "pickup_place": pickup_association(record),
             "lines": lines,
-            "invoice": getattr(order, "invoice", None),
+            "invoices": order.invoices.select_related("seller", "credited"),
+            "on_invoice": record is not None and record.method in INVOICE_METHODS,
             "withdrawal": getattr(order, "withdrawal", None),
             "can_withdraw": can_withdraw(order),
             "withdrawal_deadline": withdrawal_deadline(order),
@@ -82,14 +83,17 @@ def order_detail(request, number):
 
 
 @require_GET
-def order_invoice(request, number):
+def order_invoice(request, number, pk=None):
+    """An invoice or credit note of the order (Factur-X PDF); without `pk`, its first invoice (the address
+    e-mails of earlier orders carry)."""
     order = _order_for(request, number)
     if order is None:
         return _to_login(request)
-    invoice = getattr(order, "invoice", None)
+    invoices = order.invoices.select_related("seller")
+    invoice = invoices.filter(pk=pk).first() if pk else invoices.filter(kind=Invoice.Kind.INVOICE).first()
     if invoice is None:
         raise Http404
-    return private_download(invoice_pdf_bytes(invoice=invoice), f"facture-{invoice.number}.pdf")
+    return private_download(invoice_pdf_bytes(invoice=invoice), f"{invoice.file_stem}.pdf")
 
 
 def order_withdraw(request, number):
@@ -119,7 +123,8 @@ def order_withdraw(request, number):
 def my_orders(request):
     orders = (
         Order.objects.filter(user=request.user)
-        .select_related("checkout", "invoice")
+        .select_related("checkout")
+        .prefetch_related("invoices__seller")
         .prefetch_related(Prefetch("lines__bound_devices", queryset=ListedDevice.objects.select_related("device")))
         .order_by("-date_placed")
     )

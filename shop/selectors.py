@@ -19,7 +19,7 @@ from wagtail.images.models import Image
 
 from devices.models import Association, DevicePhoto
 from devices.scoping import Role, associations_of, is_coordinator
-from shop.models import Checkout, ListedDevice, OrderStatus, Organisation, Quote, Withdrawal
+from shop.models import Checkout, Invoice, ListedDevice, OrderStatus, Organisation, Quote, Withdrawal
 
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
@@ -114,6 +114,7 @@ def counter_orders(user, *, association: Association | None = None):
     theirs = Order.objects.filter(
         Q(lines__partner__workshop__association__in=members)
         | Q(checkout__pickup_partner__workshop__association__in=members)
+        | Q(checkout__seller__in=members)
     )
     return Order.objects.filter(pk__in=theirs.values("pk"))
 
@@ -142,17 +143,23 @@ def counter_organisations(user):
 INVOICE_METHODS = (Checkout.Method.TRANSFER, Checkout.Method.MANDATE)
 
 
+def counter_invoices(user):
+    """The invoices and credit notes the counter's own members issued as sellers (a coordinator: all)."""
+    if is_coordinator(user):
+        return Invoice.objects.all()
+    return Invoice.objects.filter(seller__in=counter_associations(user))
+
+
 def counter_agenda(user) -> dict[str, int]:
     """What waits for the counter today, counted over their own members' orders and the network's requests."""
     orders = counter_orders(user)
     return {
         "to_prepare": orders.filter(status=OrderStatus.PAID).count(),
         "awaiting_pickup": orders.filter(status=OrderStatus.READY_FOR_PICKUP).count(),
-        "awaiting_invoice_payment": orders.filter(
-            status=OrderStatus.AWAITING_PAYMENT,
-            checkout__state=Checkout.State.PLACED,
-            checkout__method__in=INVOICE_METHODS,
-        ).count(),
+        "to_deliver": orders.filter(status=OrderStatus.CONFIRMED, checkout__method__in=INVOICE_METHODS).count(),
+        "overdue_invoices": counter_invoices(user)
+        .filter(kind="invoice", paid_at__isnull=True, due_date__lt=timezone.localdate())
+        .count(),
         "withdrawals_to_refund": counter_withdrawals(user).filter(state=Withdrawal.State.REQUESTED).count(),
         "quotes_to_answer": counter_quotes(user).filter(state=Quote.State.REQUESTED).count(),
         "organisations_to_verify": counter_organisations(user).filter(verified_at__isnull=True).count(),

@@ -30,6 +30,8 @@ class ShopAdminViewSet(ViewSet):
             path("commandes/", admin_views.orders, name="orders"),
             path("commandes/<str:number>/", admin_views.order, name="order"),
             *(step.urlpattern("commandes/") for step in admin_views.ORDER_STEPS),
+            path("commandes/<str:number>/factures/<int:pk>/", admin_views.invoice_download, name="invoice"),
+            path("factures/", admin_views.invoices, name="invoices"),
             path("retractations/", admin_views.withdrawals, name="withdrawals"),
             path("organisations/", admin_views.organisations, name="organisations"),
             admin_views.OrganisationVerifyView.urlpattern("organisations/"),
@@ -66,6 +68,7 @@ def register_shop_menu():
     items = [
         ShopMenuItem(_("Today"), reverse("shop_admin:home"), icon_name="date", order=5),
         ShopMenuItem(_("Orders"), reverse("shop_admin:orders"), icon_name="list-ul", order=10),
+        ShopMenuItem(_("Invoices"), reverse("shop_admin:invoices"), icon_name="doc-full-inverse", order=15),
         ShopMenuItem(_("Withdrawals"), reverse("shop_admin:withdrawals"), icon_name="undo", order=20),
         ShopMenuItem(_("Buyer organisations"), reverse("shop_admin:organisations"), icon_name="group", order=30),
         ShopMenuItem(_("Quotes"), reverse("shop_admin:quotes"), icon_name="doc-full", order=40),

@@ -59,3 +59,33 @@ def rna_normalize(value: str) -> str:
 def validate_rna(value: str) -> None:
     if not RNA_RE.match(rna_normalize(value)):
         raise ValidationError(_("An RNA number is a W followed by nine digits, e.g. W353001234."), code="rna")
+
+
+def compact_normalize(value: str) -> str:
+    """Numbers people type in groups ("FR 40 303 265 045", "FR76 3000 …"): spaces, dots and dashes out, upper case."""
+    return re.sub(r"[\s.\-]", "", value or "").upper()
+
+
+def validate_french_vat_number(value: str) -> None:
+    """An intra-community VAT number of France (FR, a two-character key, the SIREN), key checked by python-stdnum."""
+    from stdnum.fr import tva
+
+    if not tva.is_valid(compact_normalize(value)):
+        raise ValidationError(
+            _("This VAT number is not valid: FR, a key of two characters and the SIREN, e.g. FR40303265045."),
+            code="vat_number",
+        )
+
+
+def validate_iban(value: str) -> None:
+    from stdnum import iban
+
+    if not iban.is_valid(compact_normalize(value)):
+        raise ValidationError(_("This IBAN is not valid: check its digits."), code="iban")
+
+
+def validate_bic(value: str) -> None:
+    from stdnum import bic
+
+    if not bic.is_valid(compact_normalize(value)):
+        raise ValidationError(_("This BIC is not valid: 8 or 11 letters and digits, e.g. CMBRFR2BXXX."), code="bic")

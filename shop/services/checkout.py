@@ -19,7 +19,7 @@ from payments import stripe_api
 from shop.catalogue import catalogue_changed
 from shop.emails import order_email_after_commit
 from shop.models import Checkout, OrderStatus
-from shop.selectors import basket_signature, delivery_rate, verified_organisation
+from shop.selectors import basket_signature, delivery_rate, pickup_partners, verified_organisation
 from shop.services import CheckoutRefused
 
 OrderCreator = get_class("order.utils", "OrderCreator")
@@ -68,6 +68,23 @@ class CheckoutChoices:
     service_code: str = ""
 
 
+def seller_for(basket, choices: CheckoutChoices):
+    """The member association that sells the whole order: the pickup place, or for a delivery the member
+    whose workshop holds every line. One seller per order: each member is its own legal entity, with its own
+    invoices, and a payment goes to the one entity that sells (see README, "Seller of record")."""
+    if choices.fulfilment == Checkout.Fulfilment.PICKUP:
+        return choices.pickup_partner.workshop.association
+    holders = list(pickup_partners(basket))
+    if not holders:
+        raise CheckoutRefused(
+            _(
+                "No single member association holds every item of your basket, and each association sells and "
+                "invoices its own devices: order the items of each association separately."
+            )
+        )
+    return holders[0].workshop.association
+
+
 def checkout_start(*, basket, user, choices: CheckoutChoices) -> Checkout:
     """Record the buyer's choices for this basket (one checkout per basket, updated until placed)."""
     if basket.is_empty:
@@ -79,6 +96,7 @@ def checkout_start(*, basket, user, choices: CheckoutChoices) -> Checkout:
         raise CheckoutRefused(_("Payment at pickup is for orders collected at an association."))
     if choices.method == Checkout.Method.CARD and not stripe_api.enabled():
         raise CheckoutRefused(_("Card payment is not available at the moment."))
+    seller = seller_for(basket, choices)
     method = (
         DeliveryMethod()
         if choices.fulfilment == Checkout.Fulfilment.DELIVERY
@@ -96,6 +114,7 @@ def checkout_start(*, basket, user, choices: CheckoutChoices) -> Checkout:
         checkout.failure = ""
         checkout.user = user if getattr(user, "is_authenticated", False) else None
         checkout.email = choices.email
+        checkout.seller = seller
         checkout.organisation = organisation
         checkout.fulfilment = choices.fulfilment
         checkout.pickup_partner = choices.pickup_partner if choices.fulfilment == Checkout.Fulfilment.PICKUP else None
@@ -117,10 +136,17 @@ def _lock_and_allocate_stock(checkout: Checkout, lines) -> None:
     """Point each line at a stock record with a free unit, under row locks, or refuse."""
     product_ids = [line.product_id for line in lines]
     records = list(StockRecord.objects.select_for_update().filter(product_id__in=product_ids).order_by("pk"))
+    seller_partners = set(
+        StockRecord.objects.filter(
+            pk__in=[record.pk for record in records], partner__workshop__association=checkout.seller_id
+        ).values_list("partner_id", flat=True)
+    )
     for line in lines:
         candidates = [record for record in records if record.product_id == line.product_id]
         if checkout.fulfilment == Checkout.Fulfilment.PICKUP:
             candidates = [record for record in candidates if record.partner_id == checkout.pickup_partner_id]
+        elif checkout.seller_id:  # one seller per order: its workshop's stock only
+            candidates = [record for record in candidates if record.partner_id in seller_partners]
         free = [record for record in candidates if record.net_stock_level >= line.quantity]
         if not free:
             raise CheckoutRefused(
@@ -205,8 +231,9 @@ def order_place(*, checkout: Checkout, status: str) -> Checkout:
 
 
 def invoice_order_place(*, checkout: Checkout) -> Checkout:
-    """Transfer or mandat administratif: the order is placed at once and waits for the payment."""
-    return order_place(checkout=checkout, status=OrderStatus.AWAITING_PAYMENT)
+    """Transfer or mandat administratif: the order is placed at once, confirmed; it is invoiced at delivery
+    and paid after the invoice."""
+    return order_place(checkout=checkout, status=OrderStatus.CONFIRMED)
 
 
 def reservation_deadline(now=None) -> datetime.datetime:

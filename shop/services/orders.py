@@ -6,6 +6,7 @@ Stripe (refunds) is called outside any transaction.
 """
 
 import datetime
+from decimal import Decimal
 
 import stripe
 from django.conf import settings
@@ -25,13 +26,19 @@ from shop.emails import order_email_after_commit
 from shop.models import Checkout, ListedDevice, OrderStatus, Organisation, Withdrawal
 from shop.selectors import can_withdraw
 from shop.services import AfterSaleRefused
+from shop.services.invoices import (
+    credit_note_issue,
+    credit_notes_for_order,
+    invoice_issue_delivery,
+    invoice_record_payment,
+)
 from shop.services.listings import stock_sync
-from shop.services.payments import order_mark_paid
+from shop.services.payments import INVOICE_METHODS, order_mark_paid
 
 StockRecord = get_model("partner", "StockRecord")
 Order = get_model("order", "Order")
 
-BINDABLE_STATUSES = (OrderStatus.PAID, OrderStatus.READY_FOR_PICKUP, OrderStatus.SHIPPED)
+BINDABLE_STATUSES = (OrderStatus.CONFIRMED, OrderStatus.PAID, OrderStatus.READY_FOR_PICKUP, OrderStatus.SHIPPED)
 # The e-mail a status change sends the buyer.
 STATUS_EMAILS = {OrderStatus.READY_FOR_PICKUP: "ready", OrderStatus.SHIPPED: "shipped"}
 
@@ -44,21 +51,30 @@ def _locked_order(order):
 
 
 def order_record_payment(*, order, actor, reference: str = "", means: str = "") -> Checkout:
-    """A payment has arrived: a transfer or mandat administratif (its reference), or at the counter for a
-    payment at pickup (`means`: card terminal, cash or cheque; a reference optional). The order is paid
-    once: invoice issued, e-mail sent. A reservation that has just expired cannot be paid any more."""
+    """A payment has arrived: at the counter for a payment at pickup (`means`: card terminal, cash or
+    cheque; a reference optional) — the order is paid, its invoice issued and sent —, or a transfer or
+    mandat administratif (its reference), which settles the oldest unpaid invoice issued at delivery.
+    A reservation that has just expired cannot be paid any more."""
     record = order.checkout
     if record.method == Checkout.Method.CARD:
         raise AfterSaleRefused(_("Card orders are paid through Stripe, not recorded by hand."))
     if record.state != Checkout.State.PLACED:
         raise AfterSaleRefused(_("This order is not waiting for a payment."))
     reference = reference.strip()
-    if record.method == Checkout.Method.AT_PICKUP:
-        if means not in Checkout.CounterMeans.values:
-            raise AfterSaleRefused(_("Say how the buyer paid at the counter (card terminal, cash or cheque)."))
-        reference = f"{Checkout.CounterMeans(means).label} {reference}".strip()
-    elif not reference:
-        raise AfterSaleRefused(_("Give the payment reference (transfer or mandate number)."))
+    if record.method in INVOICE_METHODS:
+        if not reference:
+            raise AfterSaleRefused(_("Give the payment reference (transfer or mandate number)."))
+        unpaid = order.invoices.filter(kind="invoice", paid_at__isnull=True).order_by("issued_at", "pk").first()
+        if unpaid is None:
+            raise AfterSaleRefused(
+                _("No invoice waits for a payment: an order on invoice is invoiced when its devices are delivered.")
+            )
+        invoice_record_payment(invoice=unpaid, reference=reference, actor=actor)
+        record.refresh_from_db()
+        return record
+    if means not in Checkout.CounterMeans.values:
+        raise AfterSaleRefused(_("Say how the buyer paid at the counter (card terminal, cash or cheque)."))
+    reference = f"{Checkout.CounterMeans(means).label} {reference}".strip()
     record = order_mark_paid(checkout=record, reference=reference, actor=actor)
     if record.state != Checkout.State.PAID:  # cancelled meanwhile (the reservation expired)
         raise AfterSaleRefused(_("This order was cancelled meanwhile: its reservation had expired."))
@@ -164,6 +180,32 @@ def order_set_status(*, order, status: str, actor, carrier: str = "", tracking_n
     kind = STATUS_EMAILS.get(status)
     if kind:
         order_email_after_commit(record, kind)
+    if status in (OrderStatus.SHIPPED, OrderStatus.HANDED_OVER) and record.method in INVOICE_METHODS:
+        _invoice_delivered(order, record)
+
+
+def _invoice_delivered(order, record) -> None:
+    """Service done for the devices bound and not invoiced yet: their invoice, sent to the buyer."""
+    invoice = invoice_issue_delivery(order=order)
+    if invoice is not None:
+        order_email_after_commit(record, "invoiced", invoices=[invoice])
+
+
+@transaction.atomic
+def order_deliver_part(*, order, actor) -> None:
+    """An order on invoice delivered in several parts: the devices scanned so far leave now and are
+    invoiced; the order stays open for the rest."""
+    order = _locked_order(order)
+    record = order.checkout
+    if record.method not in INVOICE_METHODS:
+        raise AfterSaleRefused(_("Only orders on invoice are delivered in parts."))
+    if order.status not in (OrderStatus.CONFIRMED, OrderStatus.READY_FOR_PICKUP):
+        raise AfterSaleRefused(_("This order is not waiting for a delivery."))
+    if not ListedDevice.objects.filter(order_line__order=order, invoice__isnull=True).exists():
+        raise AfterSaleRefused(_("Scan the devices of this delivery first."))
+    if _all_lines_bound(order):
+        raise AfterSaleRefused(_("Every device is scanned: record the order as handed over or shipped."))
+    _invoice_delivered(order, record)
 
 
 @transaction.atomic
@@ -185,6 +227,7 @@ def _cancel(order) -> None:
             )
     order.set_status(OrderStatus.CANCELLED)
     Checkout.objects.filter(order=order).update(state=Checkout.State.CANCELLED)
+    credit_notes_for_order(order=order, reason=_("Order %(number)s cancelled") % {"number": order.number})
     catalogue_changed()
 
 
@@ -276,8 +319,43 @@ def withdrawal_refund(*, withdrawal: Withdrawal, actor) -> Withdrawal:
         withdrawal.processed_by = actor
         withdrawal.save()
         _release_stock_of_withdrawn(order, actor)
-        order_email_after_commit(record, "refunded")
+        notes = credit_notes_for_order(
+            order=order, reason=_("Withdrawal from order %(number)s") % {"number": order.number}
+        )
+        order_email_after_commit(record, "refunded", invoices=notes)
     return withdrawal
+
+
+def invoice_correct(*, invoice, amount, reason: str, actor):
+    """A price correction on an invoice: a credit note for `amount`, refunded through Stripe when the order
+    was paid by card (Stripe is called first, outside any transaction, with an idempotency key)."""
+    from shop.services.invoices import credited_total
+
+    order = invoice.order
+    record = order.checkout
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    left = invoice.total - credited_total(invoice)
+    if amount <= 0 or amount > left:
+        raise AfterSaleRefused(
+            _("At most %(left)s € can still be credited on invoice %(number)s.")
+            % {"left": left, "number": invoice.number}
+        )
+    if record.method == Checkout.Method.CARD and record.payment_intent_id:
+        try:
+            stripe_api.client().v1.refunds.create(
+                params={"payment_intent": record.payment_intent_id, "amount": stripe_api.cents(amount)},
+                options={
+                    "idempotency_key": f"reemploi-correction-{invoice.pk}-{invoice.credit_notes.count()}-{amount}"
+                },
+            )
+        except stripe.StripeError as error:
+            raise AfterSaleRefused(
+                _("Stripe refused the refund: %(error)s") % {"error": error.user_message or error}
+            ) from error
+    with transaction.atomic():
+        note = credit_note_issue(invoice=invoice, amount=amount, reason=reason)
+        order_email_after_commit(record, "credited", invoices=[note])
+    return note
 
 
 def _release_stock_of_withdrawn(order, actor) -> None:

@@ -26,7 +26,7 @@ from payments import stripe_api
 from shop.emails import order_email_after_commit
 from shop.models import Checkout, OrderStatus
 from shop.services import CheckoutRefused
-from shop.services.checkout import order_place
+from shop.services.checkout import INVOICE_METHODS, order_place
 from shop.services.invoices import invoice_issue
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,9 @@ Source = get_model("payment", "Source")
 
 
 def order_mark_paid(*, checkout: Checkout, reference: str = "", actor=None) -> Checkout:
-    """Forward-only: a placed order becomes paid once (invoice issued, e-mail sent); later calls do nothing."""
+    """Forward-only: a placed order becomes paid once; later calls do nothing. A card or counter payment
+    moves the order to "paid" and issues its invoice (sent with the e-mail); a transfer or mandat
+    administratif settles the invoices issued at delivery, and the order's delivery status stays."""
     with transaction.atomic():
         checkout = Checkout.objects.select_for_update(of=("self",)).select_related("order").get(pk=checkout.pk)
         if checkout.state != Checkout.State.PLACED:
@@ -45,23 +47,27 @@ def order_mark_paid(*, checkout: Checkout, reference: str = "", actor=None) -> C
         checkout.state = Checkout.State.PAID
         checkout.paid_at = timezone.now()
         checkout.save(update_fields=["state", "paid_at"])
-        order.set_status(OrderStatus.PAID)
         payment_source(order=order, checkout=checkout, reference=reference)
-        invoice_issue(order=order)
-        order_email_after_commit(checkout, "paid")
+        if checkout.method in INVOICE_METHODS:
+            order_email_after_commit(checkout, "payment_received")
+        else:
+            order.set_status(OrderStatus.PAID)
+            order_email_after_commit(checkout, "paid", invoices=[invoice_issue(order=order, reference=reference)])
     return checkout
 
 
-def payment_source(*, order, checkout: Checkout, reference: str) -> None:
-    """Oscar's record of the payment of an order: its method, the amount, the bank's or Stripe's reference."""
+def payment_source(*, order, checkout: Checkout, reference: str, amount=None) -> None:
+    """Oscar's record of a payment of an order: its method, the amount (the order's total unless an invoice
+    of it is paid alone), the bank's or Stripe's reference."""
+    amount = order.total_incl_tax if amount is None else amount
     source_type, _created = SourceType.objects.get_or_create(
         code=checkout.method, defaults={"name": str(checkout.get_method_display())}
     )
     Source.objects.create(
         order=order,
         source_type=source_type,
-        amount_allocated=order.total_incl_tax,
-        amount_debited=order.total_incl_tax,
+        amount_allocated=amount,
+        amount_debited=amount,
         reference=reference,
     )
 

@@ -250,6 +250,8 @@ CELERY_BEAT_SCHEDULE = {
     "shop-reconcile-payments": {"task": "shop.tasks.reconcile_payments", "schedule": 900.0},
     # Payment at pickup: reminders the day before, and the stock of passed reservations released.
     "shop-pickup-reservations": {"task": "shop.tasks.pickup_reservations", "schedule": 900.0},
+    # Invoices on transfer or mandat administratif past their due date: the buyer reminded weekly.
+    "shop-overdue-invoices": {"task": "shop.tasks.remind_overdue_invoices", "schedule": crontab(hour=9, minute=0)},
     # Rental: due-date and overdue reminders, the purge of finished applications, and the waitlist
     # offered devices reserved for rental from the workshop pages.
     "rental-reminders": {"task": "rental.tasks.send_reminders", "schedule": 86400.0},
@@ -535,6 +537,7 @@ MIGRATION_MODULES = {"partner": "oscar.apps.partner.migrations", "basket": "osca
 OSCAR_INITIAL_ORDER_STATUS = "En attente de paiement"
 OSCAR_ORDER_STATUS_PIPELINE = {
     "En attente de paiement": ("Payée", "Annulée"),
+    "Confirmée": ("Prête au retrait", "Expédiée", "Remise", "Annulée"),
     "Payée": ("Prête au retrait", "Expédiée", "Remise", "Rétractée", "Annulée"),
     "Prête au retrait": ("Remise", "Rétractée", "Annulée"),
     "Expédiée": ("Remise", "Rétractée"),

@@ -140,7 +140,7 @@ def test_buyer_pays_by_card_gets_the_invoice_then_withdraws(page, live_server, c
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Télécharger la facture", exact=False).click()
     download = download_info.value
-    assert download.suggested_filename == f"facture-{order.invoice.number}.pdf"
+    assert download.suggested_filename == f"{order.invoices.get().file_stem}.pdf"
     with open(download.path(), "rb") as handle:
         assert handle.read(4) == b"%PDF"
 

@@ -11,7 +11,7 @@ from devices import services as device_services
 from devices.models import Device, Donor, IntakeBatch
 from shop.models import Checkout, Organisation
 from shop.services import listings
-from shop.services.checkout import CheckoutChoices, checkout_start, invoice_order_place
+from shop.services.checkout import CheckoutChoices, checkout_start, invoice_order_place, pickup_order_place
 from tests.stripe_server import VISA, card_token
 
 Basket = get_model("basket", "Basket")
@@ -100,9 +100,9 @@ def verified_buyer(user, *, name="CCAS de Redon"):
     return organisation
 
 
-def invoice_order(user, products, *, pickup_partner=None):
-    """An order on invoice (bank transfer) of one unit of each product, placed by `user` (a verified buyer):
-    collected at `pickup_partner`, or delivered when it is None."""
+def invoice_order(user, products, *, pickup_partner=None, method=Checkout.Method.TRANSFER, service_code=""):
+    """An order on invoice (bank transfer; or `method`, e.g. paid at pickup) of one unit of each product,
+    placed by `user` (a verified buyer): collected at `pickup_partner`, or delivered when it is None."""
     basket = Basket.objects.create(owner=user)
     basket.strategy = Selector().strategy(user=user)
     for product in products:
@@ -111,10 +111,13 @@ def invoice_order(user, products, *, pickup_partner=None):
     choices = CheckoutChoices(
         email=user.email,
         fulfilment=Checkout.Fulfilment.PICKUP if pickup_partner else Checkout.Fulfilment.DELIVERY,
-        method=Checkout.Method.TRANSFER,
+        method=method,
         pickup_partner=pickup_partner,
         address={**address, "city": "Rennes", "phone": "0600000000"},
         purchase_order=f"BC-{next(_numbers)}",
+        service_code=service_code,
     )
-    record = invoice_order_place(checkout=checkout_start(basket=basket, user=user, choices=choices))
-    return record.order
+    started = checkout_start(basket=basket, user=user, choices=choices)
+    if method == Checkout.Method.AT_PICKUP:
+        return pickup_order_place(checkout=started).order
+    return invoice_order_place(checkout=started).order

@@ -12,7 +12,7 @@ from oscar.core.loading import get_model
 from devices.models import Device, Membership
 from payments import stripe_api
 from reemploi.validators import luhn_valid
-from shop.models import Checkout, Invoice, InvoiceCounter, OrderStatus, Organisation, Quote, Withdrawal
+from shop.models import Checkout, DocumentCounter, Invoice, OrderStatus, Organisation, Quote, Withdrawal
 from shop.services import AfterSaleRefused, orders
 from tests import factories
 from tests.concurrency import at_once
@@ -108,19 +108,36 @@ def test_organisation_orders_on_invoice_and_staff_record_the_payment(client, buy
 
     order = Order.objects.get()
     assert response["Location"] == f"/boutique/commandes/{order.number}/"
-    assert order.status == OrderStatus.AWAITING_PAYMENT and order.total_incl_tax == Decimal("312.00")
+    assert order.status == OrderStatus.CONFIRMED and order.total_incl_tax == Decimal("312.00")
     assert not Invoice.objects.exists()
     assert StockRecord.objects.get(product=product).num_allocated == 2
+    # Nothing is invoiced before the service is done, so no payment can be recorded yet.
+    staff.post(f"/admin/boutique/commandes/{order.number}/paiement/", {"reference": "Mandat 2026-554"})
+    assert Checkout.objects.get(order=order).state == Checkout.State.PLACED
 
+    # Service done: the devices are scanned and handed over; the invoice is issued then, due later.
+    line = order.lines.get()
+    for tag in Device.objects.filter(shop_listings__product=product).values_list("asset_tag", flat=True)[:2]:
+        staff.post(f"/admin/boutique/commandes/{order.number}/appareil/", {"line": line.pk, "asset_tag": tag})
+    staff.post(f"/admin/boutique/commandes/{order.number}/statut/", {"status": OrderStatus.HANDED_OVER})
+    invoice = order.invoices.get()
+    assert invoice.total == Decimal("312.00") and invoice.paid_at is None
+    assert invoice.due_date == timezone.localdate() + datetime.timedelta(days=invoice.seller.payment_days)
+    assert invoice.seller == Checkout.objects.get(order=order).seller
+    sent = [m for m in mail.outbox if m.attachments]
+    assert len(sent) == 1 and sent[0].attachments[0][0] == f"{invoice.file_stem}.pdf"
+    assert "compta@ccas-redon.example" in sent[0].to
+    pdf = client.get(f"/boutique/commandes/{order.number}/factures/{invoice.pk}.pdf")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]).startswith(
+        b"%PDF"
+    )
+
+    # The accountant pays from the invoice; staff record it.
     response = staff.post(f"/admin/boutique/commandes/{order.number}/paiement/", {"reference": "Mandat 2026-554"})
     assert response.status_code == 302
-    order.refresh_from_db()
-    assert order.status == OrderStatus.PAID
-    invoice = order.invoice
-    paid = [m for m in mail.outbox if m.attachments]
-    assert len(paid) == 1 and paid[0].attachments[0][0] == f"facture-{invoice.number}.pdf"
-    pdf = client.get(f"/boutique/commandes/{order.number}/facture.pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    invoice.refresh_from_db()
+    assert invoice.paid_at is not None and invoice.payment_reference == "Mandat 2026-554"
+    assert Checkout.objects.get(order=order).state == Checkout.State.PAID
     # Recording it again changes nothing.
     staff.post(f"/admin/boutique/commandes/{order.number}/paiement/", {"reference": "Mandat 2026-554"})
     assert Invoice.objects.count() == 1
@@ -153,7 +170,7 @@ def test_quote_request_answer_and_order(client, buyer, shop_staff, stocked_produ
     assert response["Location"] == "/boutique/checkout/"
     client.post("/boutique/checkout/", checkout_form(method="transfer", purchase_order="BC-77"))
     order = Order.objects.get()
-    assert order.lines.get().quantity == 4 and order.status == OrderStatus.AWAITING_PAYMENT
+    assert order.lines.get().quantity == 4 and order.status == OrderStatus.CONFIRMED
     assert Quote.objects.get().state == Quote.State.ORDERED
     # Another organisation's member cannot see the quote.
     other = type(client)()
@@ -289,9 +306,11 @@ def test_invoice_numbers_have_no_gap_even_when_a_transaction_rolls_back(stripe_l
     first = Invoice.objects.get(order=order)
     year = first.issued_at.astimezone(timezone.get_current_timezone()).year
     with pytest.raises(RuntimeError), transaction.atomic():
-        InvoiceCounter.objects.filter(year=year).update(last=99)
+        DocumentCounter.objects.filter(seller=first.seller, year=year).update(last=99)
         raise RuntimeError
-    assert InvoiceCounter.objects.get(year=year).last == int(first.number.rsplit("-", 1)[1])
+    assert DocumentCounter.objects.get(seller=first.seller, kind="invoice", year=year).last == int(
+        first.number.rsplit("-", 1)[1]
+    )
     second_client = type(client)()
     _order2 = None
     product = stocked_product(units=1)

@@ -103,7 +103,7 @@ def test_successful_card_payment_places_a_paid_order_with_invoice(client, stripe
     subjects = [message.subject for message in mail.outbox]
     assert any(order.number in subject and "reçue" in subject for subject in subjects)
     paid = [message for message in mail.outbox if "Paiement confirmé" in message.subject]
-    assert len(paid) == 1 and paid[0].attachments[0][0] == f"facture-{invoice.number}.pdf"
+    assert len(paid) == 1 and paid[0].attachments[0][0] == f"{invoice.file_stem}.pdf"
     assert paid[0].attachments[0][1].startswith(b"%PDF")
     page = client.get(response["Location"])
     assert page.status_code == 200 and invoice.number in page.content.decode()

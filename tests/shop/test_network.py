@@ -17,9 +17,9 @@ from oscar.core.loading import get_model
 
 from devices.models import Association, Membership
 from shop import emails
-from shop.models import Checkout, OrderStatus, Organisation, Quote, Withdrawal, Workshop
+from shop.models import Checkout, Invoice, ListedDevice, OrderStatus, Organisation, Quote, Withdrawal, Workshop
 from shop.services.listings import workshop_partner
-from shop.services.orders import order_record_payment, order_set_status
+from shop.services.orders import order_bind_device, order_record_payment, order_set_status
 from tests import factories
 from tests.shop.helpers import add_to_basket, invoice_order, listed_product, verified_buyer
 
@@ -118,19 +118,32 @@ def test_the_order_emails_give_the_pickup_members_address_and_hours(members):
 # --- What waits today ---------------------------------------------------------------------------------------
 
 
+def _free_tag(product) -> str:
+    """A device of `product` still on offer."""
+    return ListedDevice.objects.filter(product=product, order_line__isnull=True).values_list(
+        "device__asset_tag", flat=True
+    )[0]
+
+
 def test_the_landing_page_counts_what_waits_for_the_counters_members(client, members):
     declic, leon = members
     buyer = factories.UserFactory(email="ccas@example.org")
     organisation = verified_buyer(buyer)
     here = workshop_partner(declic)
     product = listed_product(declic, units=5)
-    awaiting = invoice_order(buyer, [product], pickup_partner=here)
-    paid = invoice_order(buyer, [product], pickup_partner=here)
-    ready = invoice_order(buyer, [product], pickup_partner=here)
-    withdrawn = invoice_order(buyer, [product])
+    awaiting = invoice_order(buyer, [product], pickup_partner=here)  # on invoice, to deliver
+    at_counter = {"pickup_partner": here, "method": Checkout.Method.AT_PICKUP}
+    paid = invoice_order(buyer, [product], **at_counter)
+    ready = invoice_order(buyer, [product], **at_counter)
+    withdrawn = invoice_order(buyer, [product], **at_counter)
     for order in (paid, ready, withdrawn):
-        order_record_payment(order=order, actor=None, reference=f"VIR-{order.number}")
+        order_record_payment(order=order, actor=None, reference=f"REC-{order.number}", means="cash")
     order_set_status(order=ready, status=OrderStatus.READY_FOR_PICKUP, actor=None)
+    # Delivered on invoice, and its invoice past due.
+    overdue = invoice_order(buyer, [product], pickup_partner=here)
+    order_bind_device(line=overdue.lines.get(), asset_tag=_free_tag(product), actor=None)
+    order_set_status(order=overdue, status=OrderStatus.HANDED_OVER, actor=None)
+    Invoice.objects.filter(order=overdue).update(due_date=timezone.localdate() - datetime.timedelta(days=3))
     Withdrawal.objects.create(order=withdrawn)
     Order.objects.filter(pk=withdrawn.pk).update(status=OrderStatus.WITHDRAWN)
     # Another member's orders are not counted for Déclic's counter.
@@ -156,7 +169,8 @@ def test_the_landing_page_counts_what_waits_for_the_counters_members(client, mem
     assert counts == {
         "to_prepare": 1,
         "awaiting_pickup": 1,
-        "awaiting_invoice_payment": 1,
+        "to_deliver": 1,
+        "overdue_invoices": 1,
         "withdrawals_to_refund": 1,
         "quotes_to_answer": 1,
         "organisations_to_verify": 1,
@@ -166,16 +180,18 @@ def test_the_landing_page_counts_what_waits_for_the_counters_members(client, mem
     assert '<h2 class="w-h2" id="members-waiting-title">' in content
     # Each count links to its list, which shows what was counted.
     links = {row["kind"]: row["url"] for row in response.context["member_rows"]}
-    assert links["awaiting_invoice_payment"] in content.replace("&amp;", "&")
-    listed = client.get(links["awaiting_invoice_payment"]).content.decode()
-    assert awaiting.number in listed and paid.number not in listed
+    assert links["to_deliver"] in content.replace("&amp;", "&")
+    listed = client.get(links["to_deliver"]).content.decode()
+    assert awaiting.number in listed and paid.number not in listed and overdue.number not in listed
+    listed = client.get(links["overdue_invoices"]).content.decode()
+    assert Invoice.objects.get(order=overdue).number in listed
     listed = client.get(links["to_prepare"]).content.decode()
     assert paid.number in listed and ready.number not in listed and awaiting.number not in listed
 
     client.force_login(_coordinator())
     response = client.get(reverse("shop_admin:home"))
     counts = {row["kind"]: row["count"] for row in response.context["member_rows"]}
-    assert counts["awaiting_invoice_payment"] == 3  # both members'
+    assert counts["to_deliver"] == 3  # both members'
 
 
 def test_a_counter_without_membership_is_told_so(client):
