@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -32,7 +33,7 @@ from devices.scoping import is_coordinator
 from reemploi.admin_steps import ObjectStepView, steps_shown
 from reemploi.downloads import private_download
 from shop import forms
-from shop.models import Checkout, Invoice, ListedDevice, OrderStatus, Quote, Withdrawal
+from shop.models import Checkout, Invoice, ListedDevice, OrderStatus, Organisation, Quote, Withdrawal
 from shop.selectors import (
     INVOICE_METHODS,
     counter_agenda,
@@ -46,6 +47,7 @@ from shop.selectors import (
 )
 from shop.services import AfterSaleRefused
 from shop.services import orders as order_services
+from shop.services.attestations import attestation_issue, attestation_pdf_bytes, years_and_sellers
 from shop.services.invoices import invoice_pdf_bytes, invoices_overdue
 from shop.services.organisations import organisation_verify
 from shop.services.quotes import quote_answer
@@ -273,7 +275,7 @@ class QuoteAnswerView(ShopStepView):
     """Any member's counter answers a request; the quote is then the answering member's."""
 
     object_kwarg = "quote"
-    slug, route, label = "quote_answer", "repondre", gettext_lazy("Send the quote at catalogue prices")
+    slug, route, label = "quote_answer", "repondre", gettext_lazy("Send the quote")
     form_class = forms.QuoteAnswerForm
 
     @classmethod
@@ -282,7 +284,7 @@ class QuoteAnswerView(ShopStepView):
 
     @classmethod
     def get_form(cls, quote, data=None, files=None):
-        return cls.form_class(data, files, auto_id=f"%s-{quote.pk}")
+        return cls.form_class(data, files, quote=quote, auto_id=f"%s-{quote.pk}")
 
     def get_queryset(self):
         return counter_quotes(self.request.user)
@@ -293,6 +295,7 @@ class QuoteAnswerView(ShopStepView):
             quote=quote,
             actor=self.request.user,
             association=answering_association(self.request.user, data.get("association")),
+            prices=form.prices(),
             valid_days=data["valid_days"],
             note=data["note"],
         )
@@ -305,15 +308,13 @@ class QuoteAnswerView(ShopStepView):
 
 
 def answering_association(user, chosen):
-    """The member a quote's answer is given for: the one chosen among the counter's own, or their only one; a
-    coordinator may answer for the network (None)."""
+    """The member a quote's answer is given for (the one that will sell): the one chosen among the counter's
+    own, or their only one; a coordinator chooses one."""
     mine = counter_associations(user)
     if chosen is not None:
         if not mine.filter(pk=chosen.pk).exists():
             raise ValidationError(_("You do not answer for this member association."))
         return chosen
-    if is_coordinator(user):
-        return None
     members = list(mine[:2])
     if len(members) != 1:
         raise ValidationError(_("Choose the member association that answers."))
@@ -516,3 +517,32 @@ def _offer_answering_members(form, members, *, coordinator: bool) -> None:
         field.empty_label = None
     else:
         del form.fields["association"]
+
+
+@manager_required
+@require_GET
+def attestations(request):
+    """Reuse attestations (loi AGEC) of the public buyers: a coordinator produces any, a counter those of its own
+    members as sellers; one line per buyer, seller and year with purchases."""
+    sellers = None if is_coordinator(request.user) else set(counter_associations(request.user))
+    rows = []
+    for organisation in Organisation.objects.filter(public_buyer=True, verified_at__isnull=False).order_by("name"):
+        for year, seller in years_and_sellers(organisation):
+            if sellers is None or seller in sellers:
+                rows.append({"organisation": organisation, "year": year, "seller": seller})
+    return render(request, "shop/admin/attestations.html", {"rows": rows})
+
+
+@manager_required
+@require_GET
+def attestation_download(request, organisation, year, seller):
+    organisation = get_object_or_404(Organisation, pk=organisation, verified_at__isnull=False)
+    member = get_object_or_404(Association, slug=seller)
+    if not (is_coordinator(request.user) or counter_associations(request.user).filter(pk=member.pk).exists()):
+        raise Http404
+    if (year, member) not in years_and_sellers(organisation):
+        raise Http404
+    attestation = attestation_issue(organisation=organisation, seller=member, year=year)
+    return private_download(
+        attestation_pdf_bytes(attestation=attestation), f"attestation-reemploi-{attestation.number}.pdf"
+    )

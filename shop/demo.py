@@ -4,6 +4,7 @@ Called by `manage.py demo` (after the registry's demo and the platform's users) 
 Idempotent: a device already listed is left alone, a product is looked up by title.
 """
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
@@ -119,3 +120,28 @@ def _buyer_organisation():
         },
     )
     organisation.members.add(buyer)
+    # Its demo member approves the orders of the CCAS's other buyers above 2 000 €.
+    organisation.approvers.add(buyer)
+    if organisation.approval_threshold is None:
+        organisation.approval_threshold = Decimal("2000.00")
+        organisation.save(update_fields=["approval_threshold"])
+    # A quote request beyond today's stock, for a counter to answer: 10 laptops for the digital workshop.
+    if not organisation.quotes.exists():
+        from shop.services.quotes import quote_request
+
+        quote_request(
+            organisation=organisation,
+            user=buyer,
+            lines=[
+                {
+                    "category": Device.Category.LAPTOP,
+                    "min_ram_gb": 8,
+                    "min_storage_gb": 256,
+                    "min_grade": "B",
+                    "quantity": 10,
+                },
+                {"category": Device.Category.SCREEN, "quantity": 4, "note": "22 pouces ou plus"},
+            ],
+            message="Pour l'atelier numérique de l'épicerie solidaire, livraison au CCAS.",
+            wished_date=timezone.localdate() + datetime.timedelta(days=45),
+        )

@@ -218,3 +218,67 @@ def quote_pdf(quote) -> bytes:
     notes.append(late_payment_mention(public_buyer=organisation.public_buyer))
     story += pdf.small_print(notes, styles)
     return pdf.document(story, title=title)
+
+
+def attestation_pdf(attestation, bought) -> bytes:
+    """The reuse attestation of one year's purchases of a buyer from a seller (loi AGEC, article 58)."""
+    seller, organisation = attestation.seller, attestation.organisation
+    styles = pdf.styles()
+    title = _("Attestation of reused equipment bought in %(year)s") % {"year": attestation.year}
+    story = _seller_block(seller, styles)
+    story.append(pdf.space(6))
+    story.append(pdf.text(title, styles["Title"]))
+    story.append(
+        pdf.text(
+            _("No. %(number)s · Date: %(date)s")
+            % {"number": attestation.number, "date": date_format(attestation.issued_at, "j F Y")},
+            styles["Normal"],
+        )
+    )
+    story.append(pdf.space(4))
+    story.append(
+        pdf.text(
+            _(
+                "%(seller)s certifies that %(buyer)s (SIRET %(siret)s) bought from it, in %(year)s, the computer "
+                "equipment listed below, which comes from reuse: second-hand devices refurbished by the association "
+                "— every function tested, every previous user's data erased (décret n° 2022-190) — in the sense of "
+                "article 58 of loi n° 2020-105 of 10 February 2020 (AGEC) and of décret n° 2021-254 of 9 March 2021."
+            )
+            % {
+                "seller": seller.name,
+                "buyer": organisation.name,
+                "siret": organisation.siret,
+                "year": attestation.year,
+            },
+            styles["Normal"],
+        )
+    )
+    story.append(pdf.space(6))
+    rows = [[_("Item"), _("Qty"), _("Invoice"), _("Amount")]]
+    for line in bought.lines:
+        description = [line.description]
+        if line.asset_tags:
+            description.append(_("Devices: %(tags)s") % {"tags": line.asset_tags})
+        rows.append(
+            [
+                pdf.lines(description, styles["Normal"]),
+                str(line.quantity),
+                f"{line.invoice.number}\n{date_format(line.invoice.issued_at, 'd/m/Y')}",
+                euros(line.amount),
+            ]
+        )
+    if bought.credited:
+        rows.append([_("Credit notes"), "", "", euros(-bought.credited)])
+    rows.append([_("Total of reused equipment"), str(bought.devices), "", euros(bought.total)])
+    story.append(pdf.table(rows, ITEM_COLUMNS_MM, total_row=True))
+    story.append(pdf.space(8))
+    place = seller.city or ""
+    story.append(
+        pdf.text(
+            _("Made in %(place)s on %(date)s, to serve as proof.")
+            % {"place": place, "date": date_format(attestation.issued_at, "j F Y")},
+            styles["Normal"],
+        )
+    )
+    story.append(pdf.lines([_("For %(seller)s") % {"seller": seller.name}, seller.legal_identity()], styles["Normal"]))
+    return pdf.document(story, title=title)

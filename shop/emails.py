@@ -37,6 +37,8 @@ ORDER_SUBJECTS = {
     "credited": _("Credit note – order %(number)s"),
     "overdue": _("Invoice due – order %(number)s"),
     "payment_received": _("Payment received – order %(number)s"),
+    "approved": _("Order %(number)s approved"),
+    "refused": _("Order %(number)s refused by your organisation"),
 }
 QUOTE_SUBJECT = _("Your quote %(number)s")
 QUOTE_TEMPLATE = "shop/email/quote.txt"

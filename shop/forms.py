@@ -4,12 +4,14 @@ of the back office (payment reference, device scan, status, quote answer…)."""
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from devices.models import Association
+from devices.models import Association, Device
 from payments import stripe_api
 from reemploi.money import euros
+from reemploi.uploads import MB, PDF, UploadCheck
 from reemploi.validators import postcode_normalize, siret_normalize, validate_french_postcode, validate_siret
 from shop.models import Checkout, Invoice, OrderStatus, Organisation
 
@@ -163,14 +165,133 @@ class OrganisationForm(forms.ModelForm):
         return postcode
 
 
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return user.email
+
+
+class OrganisationRolesForm(forms.Form):
+    approvers = MemberChoiceField(
+        label=_("Approvers"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every member buys; an approver also confirms the others' orders above the threshold."),
+    )
+    approval_threshold = forms.DecimalField(
+        label=_("Approval needed above (€)"),
+        min_value=Decimal("0.00"),
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        required=False,
+        help_text=_("Empty: no approval needed."),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approvers"].queryset = organisation.members.order_by("email")
+        self.fields["approvers"].initial = list(organisation.approvers.values_list("pk", flat=True))
+        self.fields["approval_threshold"].initial = organisation.approval_threshold
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approval_threshold") is not None and not data.get("approvers"):
+            self.add_error("approvers", _("Name at least one approver: above the threshold, orders wait for one."))
+        return data
+
+
 class QuoteRequestForm(forms.Form):
+    wished_date = forms.DateField(
+        label=_("Wished delivery date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give a date, e.g. 15/03/2027.")},
+    )
+    fulfilment = forms.ChoiceField(
+        label=_("Receiving"), choices=Checkout.Fulfilment.choices, initial=Checkout.Fulfilment.DELIVERY, required=False
+    )
+    preferred_member = forms.ModelChoiceField(
+        label=_("Member association preferred (pickup or delivery)"),
+        queryset=Association.objects.filter(offers_sale=True),
+        required=False,
+        empty_label=_("The nearest one that can serve it"),
+    )
     message = forms.CharField(
-        label=_("Your needs"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Anything else"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
         required=False,
-        help_text=_("Delivery date, configuration, anything that helps us answer."),
+        help_text=_("Software, keyboard layout, delivery constraints… anything that helps us answer."),
     )
+
+    def clean_fulfilment(self):
+        return self.cleaned_data["fulfilment"] or Checkout.Fulfilment.DELIVERY
+
+    def clean_wished_date(self):
+        wished = self.cleaned_data["wished_date"]
+        if wished and wished < timezone.localdate():
+            raise forms.ValidationError(_("The wished date is in the past."))
+        return wished
+
+
+class QuoteLineForm(forms.Form):
+    """One configuration the organisation needs, whatever today's stock."""
+
+    category = forms.ChoiceField(
+        label=_("Kind of device"), choices=[("", "—"), *Device.Category.choices], required=False
+    )
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=500, required=False, widget=forms.NumberInput(attrs={"min": 1})
+    )
+    min_ram_gb = forms.IntegerField(label=_("Memory at least (GB)"), min_value=1, max_value=256, required=False)
+    min_storage_gb = forms.IntegerField(label=_("Storage at least (GB)"), min_value=1, max_value=20000, required=False)
+    min_grade = forms.ChoiceField(
+        label=_("Grade at least"), choices=[("", _("any grade")), *Device.Grade.choices], required=False
+    )
+    note = forms.CharField(label=_("Details"), max_length=255, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") and not data.get("quantity"):
+            self.add_error("quantity", _("Say how many you need."))
+        if data.get("quantity") and not data.get("category"):
+            self.add_error("category", _("Say which kind of device."))
+        return data
+
+
+QuoteLineFormSet = forms.formset_factory(QuoteLineForm, extra=3, max_num=10, validate_max=True)
+
+
+class QuoteAcceptForm(forms.Form):
+    """The buyer accepts an answered quote: how the organisation pays, its engagement or purchase order, and
+    the signed order if it has one."""
+
+    method = forms.ChoiceField(
+        label=_("Payment"),
+        choices=[
+            (Checkout.Method.TRANSFER, Checkout.Method.TRANSFER.label),
+            (Checkout.Method.MANDATE, Checkout.Method.MANDATE.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    purchase_order = forms.CharField(label=_("Engagement or purchase order number"), max_length=60)
+    service_code = forms.CharField(
+        label=_("Service code (Chorus Pro)"), max_length=60, required=False, help_text=_("For public buyers.")
+    )
+    signed_order = forms.FileField(
+        label=_("Signed purchase order (PDF, optional)"),
+        required=False,
+        validators=[UploadCheck(PDF, max_bytes=10 * MB)],
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisation.public_buyer:
+            self.fields["method"].initial = Checkout.Method.MANDATE
+            self.fields["service_code"].required = True
+        else:
+            self.fields["method"].initial = Checkout.Method.TRANSFER
 
 
 # --- Back office: one form per step (`shop.admin_views`) ---------------------------------------------------
@@ -306,12 +427,43 @@ class QuoteAnswerForm(forms.Form):
     )
     note = forms.CharField(label=_("Note to the buyer"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     # Offered when the counter works for several members (the page narrows it to theirs); the step checks it.
+    # The member that answers is the one that sells.
     association = forms.ModelChoiceField(
-        label=_("Answered by"),
+        label=_("Answered by (the member that sells)"),
         queryset=Association.objects.all(),
         required=False,
-        empty_label=_("The network (coordination)"),
+        empty_label="—",
     )
+
+    def __init__(self, *args, quote=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quote_lines = []
+        for line in quote.lines.select_related("product__listing") if quote is not None else []:
+            catalogue = line.product.listing.price if line.product_id and hasattr(line.product, "listing") else None
+            self.fields[f"price_{line.pk}"] = forms.DecimalField(
+                label=_("Unit price (€) – %(line)s") % {"line": line.description},
+                min_value=Decimal("0.00"),
+                max_digits=8,
+                decimal_places=2,
+                localize=True,
+                required=catalogue is None,
+                initial=catalogue,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
+            )
+            self.fields[f"lead_{line.pk}"] = forms.IntegerField(
+                label=_("Lead time (days) – %(line)s") % {"line": line.description},
+                min_value=0,
+                max_value=365,
+                required=False,
+                widget=forms.NumberInput(attrs={"min": 0, "max": 365}),
+            )
+            self.quote_lines.append((line, self[f"price_{line.pk}"], self[f"lead_{line.pk}"]))
+
+    def prices(self) -> dict:
+        data = self.cleaned_data
+        return {
+            line.pk: (data.get(f"price_{line.pk}"), data.get(f"lead_{line.pk}")) for line, _p, _l in self.quote_lines
+        }
 
     def clean_valid_days(self) -> int:
         """Empty means the usual 30 days; a validity is kept between one day and a year."""

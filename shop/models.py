@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from devices.models import Association, Device
+from devices.models import Association, Device, private_storage_of_settings
 from shop.search_words import listing_words
 
 
@@ -78,7 +78,10 @@ class ListedDevice(models.Model):
     """A registry device offered under a product; bound to an order line when it is handed over."""
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="shop_listings")
-    product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="listed_devices")
+    # Empty for a device bound straight from the workshop to a line of an accepted quote.
+    product = models.ForeignKey(
+        "catalogue.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="listed_devices"
+    )
     partner = models.ForeignKey("partner.Partner", on_delete=models.PROTECT, related_name="listed_devices")
     order_line = models.ForeignKey(
         "order.Line", null=True, blank=True, on_delete=models.PROTECT, related_name="bound_devices"
@@ -108,6 +111,8 @@ class OrderStatus:
     AWAITING_PAYMENT = "En attente de paiement"
     # On transfer or mandat administratif: accepted, delivered, then invoiced; paid after the invoice.
     CONFIRMED = "Confirmée"
+    # An organisation's order above its approval threshold, placed by a buyer: an approver confirms it.
+    AWAITING_APPROVAL = "En attente d'approbation"
     PAID = "Payée"
     READY_FOR_PICKUP = "Prête au retrait"
     SHIPPED = "Expédiée"
@@ -117,6 +122,7 @@ class OrderStatus:
 
     PIPELINE = {
         AWAITING_PAYMENT: (PAID, CANCELLED),
+        AWAITING_APPROVAL: (CONFIRMED, CANCELLED),
         CONFIRMED: (READY_FOR_PICKUP, SHIPPED, HANDED_OVER, CANCELLED),
         PAID: (READY_FOR_PICKUP, SHIPPED, HANDED_OVER, WITHDRAWN, CANCELLED),
         READY_FOR_PICKUP: (HANDED_OVER, WITHDRAWN, CANCELLED),
@@ -153,6 +159,18 @@ class Organisation(models.Model):
         help_text=_("Public bodies pay through their accountant after a service certifies the invoice."),
     )
     members = models.ManyToManyField("accounts.User", related_name="organisations", verbose_name=_("members"))
+    # Roles: every member buys; an approver also confirms the orders of the others above the threshold.
+    approvers = models.ManyToManyField(
+        "accounts.User", related_name="approved_organisations", verbose_name=_("approvers"), blank=True
+    )
+    approval_threshold = models.DecimalField(
+        _("approval needed above (€)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("An order of a buyer above this total waits for an approver of the organisation. Empty: none."),
+    )
     created_at = models.DateTimeField(_("created on"), auto_now_add=True)
     verified_at = models.DateTimeField(_("verified on"), null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -371,6 +389,31 @@ class InvoiceLine(models.Model):
         return f"{self.quantity} × {self.description}"
 
 
+class ReuseAttestation(models.Model):
+    """What a buyer organisation bought from one seller in one year, reused equipment in the sense of the loi
+    AGEC (article 58): numbered in the seller's series, issued again only when the figures changed."""
+
+    seller = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="+", verbose_name=_("seller"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="attestations", verbose_name=_("buyer organisation")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.CharField(_("number"), max_length=24)
+    issued_at = models.DateTimeField(_("issued on"))
+    devices = models.PositiveIntegerField(_("devices"))
+    total = models.DecimalField(_("amount (incl. VAT)"), max_digits=12, decimal_places=2)
+    pdf = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("reuse attestation")
+        verbose_name_plural = _("reuse attestations")
+        ordering = ["-issued_at"]
+        constraints = [models.UniqueConstraint(fields=["seller", "number"], name="shop_attestation_number_per_seller")]
+
+    def __str__(self):
+        return self.number
+
+
 class Withdrawal(models.Model):
     """The buyer's use of the 14-day withdrawal right (Code de la consommation, L221-18)."""
 
@@ -426,6 +469,30 @@ class Quote(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     staff_note = models.TextField(_("note to the buyer"), blank=True)
     pdf = models.CharField(max_length=255, blank=True)
+    # What the buyer asks beyond the lines: when, and delivered or collected at a member.
+    wished_date = models.DateField(_("wished delivery date"), null=True, blank=True)
+    fulfilment = models.CharField(
+        _("fulfilment"), max_length=10, choices=Checkout.Fulfilment.choices, default=Checkout.Fulfilment.DELIVERY
+    )
+    preferred_member = models.ForeignKey(
+        Association,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("member association preferred"),
+    )
+    # Accepted online: the engagement or purchase order, the signed order if uploaded, and the order it became.
+    accepted_at = models.DateTimeField(_("accepted on"), null=True, blank=True)
+    accepted_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    signed_order = models.FileField(
+        _("signed purchase order"),
+        storage=private_storage_of_settings,
+        upload_to="quotes/signed/%Y/",
+        max_length=255,
+        blank=True,
+    )
+    order = models.OneToOneField("order.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="quote")
 
     class Meta:
         verbose_name = _("quote")
@@ -444,9 +511,21 @@ class Quote(models.Model):
 
 
 class QuoteLine(models.Model):
+    """A product of the catalogue (asked from the basket) or a configuration the buyer needs, whatever today's
+    stock: a category, minimum specs and grade. Staff price each line; once accepted, its order line is
+    filled with devices that match as they become ready."""
+
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey("catalogue.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("category"), max_length=20, choices=Device.Category.choices, blank=True)
+    min_ram_gb = models.PositiveSmallIntegerField(_("memory at least (GB)"), null=True, blank=True)
+    min_storage_gb = models.PositiveIntegerField(_("storage at least (GB)"), null=True, blank=True)
+    min_grade = models.CharField(_("grade at least"), max_length=1, choices=Device.Grade.choices, blank=True)
+    note = models.CharField(_("details"), max_length=255, blank=True)
     quantity = models.PositiveSmallIntegerField(_("quantity"))
+    order_line = models.OneToOneField(
+        "order.Line", null=True, blank=True, on_delete=models.PROTECT, related_name="quote_line"
+    )
     unit_price = models.DecimalField(_("unit price (incl. VAT)"), max_digits=8, decimal_places=2, null=True, blank=True)
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), null=True, blank=True)
 
@@ -459,4 +538,26 @@ class QuoteLine(models.Model):
 
     @property
     def description(self) -> str:
-        return self.product.get_title()
+        if self.product_id:
+            return self.product.get_title()
+        parts = [str(self.get_category_display())]
+        if self.min_ram_gb:
+            parts.append(_("%(gb)s GB of memory or more") % {"gb": self.min_ram_gb})
+        if self.min_storage_gb:
+            parts.append(_("%(gb)s GB of storage or more") % {"gb": self.min_storage_gb})
+        if self.min_grade:
+            parts.append(_("grade %(grade)s or better") % {"grade": self.min_grade})
+        if self.note:
+            parts.append(self.note)
+        return ", ".join(str(part) for part in parts)
+
+    def matches(self, device) -> bool:
+        """Whether `device` fills this line: listed under its product, or of its category and at least its specs."""
+        if self.product_id:
+            return device.shop_listings.filter(product_id=self.product_id, order_line__isnull=True).exists()
+        return (
+            device.category == self.category
+            and (not self.min_ram_gb or (device.ram_gb or 0) >= self.min_ram_gb)
+            and (not self.min_storage_gb or (device.storage_gb or 0) >= self.min_storage_gb)
+            and (not self.min_grade or (device.grade and device.grade <= self.min_grade))
+        )

@@ -13,8 +13,19 @@ urlpatterns = [
     path("commandes/<str:number>/factures/<int:pk>.pdf", order_views.order_invoice, name="shop_order_invoice"),
     path("commandes/<str:number>/retractation/", order_views.order_withdraw, name="shop_order_withdraw"),
     path("organisation/", organisation_views.organisation_profile, name="shop_organisation"),
+    path("organisation/roles/", organisation_views.organisation_roles, name="shop_organisation_roles"),
+    path(
+        "organisation/commandes/<str:number>/approbation/",
+        organisation_views.organisation_approval,
+        name="shop_organisation_approval",
+    ),
+    path(
+        "organisation/attestations/<int:year>/<slug:seller>.pdf",
+        organisation_views.organisation_attestation,
+        name="shop_organisation_attestation",
+    ),
     path("devis/demande/", quote_views.quote_request, name="shop_quote_request"),
     path("devis/<int:pk>/", quote_views.quote_detail, name="shop_quote_detail"),
     path("devis/<int:pk>/devis.pdf", quote_views.quote_pdf, name="shop_quote_pdf"),
-    path("devis/<int:pk>/commander/", quote_views.quote_order, name="shop_quote_order"),
+    path("devis/<int:pk>/accepter/", quote_views.quote_accept, name="shop_quote_accept"),
 ]

@@ -32,6 +32,12 @@ class ShopAdminViewSet(ViewSet):
             *(step.urlpattern("commandes/") for step in admin_views.ORDER_STEPS),
             path("commandes/<str:number>/factures/<int:pk>/", admin_views.invoice_download, name="invoice"),
             path("factures/", admin_views.invoices, name="invoices"),
+            path("attestations/", admin_views.attestations, name="attestations"),
+            path(
+                "attestations/<int:organisation>/<int:year>/<slug:seller>/",
+                admin_views.attestation_download,
+                name="attestation",
+            ),
             path("retractations/", admin_views.withdrawals, name="withdrawals"),
             path("organisations/", admin_views.organisations, name="organisations"),
             admin_views.OrganisationVerifyView.urlpattern("organisations/"),
@@ -72,6 +78,7 @@ def register_shop_menu():
         ShopMenuItem(_("Withdrawals"), reverse("shop_admin:withdrawals"), icon_name="undo", order=20),
         ShopMenuItem(_("Buyer organisations"), reverse("shop_admin:organisations"), icon_name="group", order=30),
         ShopMenuItem(_("Quotes"), reverse("shop_admin:quotes"), icon_name="doc-full", order=40),
+        ShopMenuItem(_("Reuse attestations"), reverse("shop_admin:attestations"), icon_name="tick", order=45),
         ShopDashboardMenuItem(
             _("Catalogue and reports (Oscar)"), reverse("dashboard:index"), icon_name="pick", order=50
         ),

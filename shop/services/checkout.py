@@ -94,6 +94,18 @@ def checkout_start(*, basket, user, choices: CheckoutChoices) -> Checkout:
         raise CheckoutRefused(_("Payment on invoice is for verified organisations."))
     if choices.method == Checkout.Method.AT_PICKUP and choices.fulfilment != Checkout.Fulfilment.PICKUP:
         raise CheckoutRefused(_("Payment at pickup is for orders collected at an association."))
+    if organisation is not None and choices.method not in INVOICE_METHODS:
+        from shop.services.approvals import needs_approval
+
+        estimate = OrderTotalCalculator().calculate(basket, Free().calculate(basket)).incl_tax
+        if needs_approval(user, organisation, estimate):
+            raise CheckoutRefused(
+                _(
+                    "Above %(threshold)s €, an order of %(organisation)s is confirmed by one of its approvers: "
+                    "choose payment on invoice, and the order will wait for their approval."
+                )
+                % {"threshold": organisation.approval_threshold, "organisation": organisation.name}
+            )
     if choices.method == Checkout.Method.CARD and not stripe_api.enabled():
         raise CheckoutRefused(_("Card payment is not available at the moment."))
     seller = seller_for(basket, choices)
@@ -231,9 +243,12 @@ def order_place(*, checkout: Checkout, status: str) -> Checkout:
 
 
 def invoice_order_place(*, checkout: Checkout) -> Checkout:
-    """Transfer or mandat administratif: the order is placed at once, confirmed; it is invoiced at delivery
-    and paid after the invoice."""
-    return order_place(checkout=checkout, status=OrderStatus.CONFIRMED)
+    """Transfer or mandat administratif: the order is placed at once, confirmed (or waiting for an approver
+    of the organisation, above its threshold); it is invoiced at delivery and paid after the invoice."""
+    from shop.services.approvals import needs_approval
+
+    waits = checkout.user_id and needs_approval(checkout.user, checkout.organisation, checkout.total)
+    return order_place(checkout=checkout, status=OrderStatus.AWAITING_APPROVAL if waits else OrderStatus.CONFIRMED)
 
 
 def reservation_deadline(now=None) -> datetime.datetime:

@@ -26,6 +26,8 @@ from shop.models import Checkout, DocumentCounter, Invoice, InvoiceLine, ListedD
 from shop.services import AfterSaleRefused
 
 ZERO = Decimal("0.00")
+# The series a seller numbers: invoices, credit notes and the reuse attestations of `shop.services.attestations`.
+PREFIXES = {**Invoice.PREFIXES, "attestation": "AGEC"}
 
 
 def seller_of(order) -> Association:
@@ -48,7 +50,7 @@ def next_number(*, seller: Association, kind: str, year: int) -> str:
     counter, _created = DocumentCounter.objects.select_for_update().get_or_create(seller=seller, kind=kind, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
-    return f"{Invoice.PREFIXES[kind]}-{year}-{counter.last:05d}"
+    return f"{PREFIXES[kind]}-{year}-{counter.last:05d}"
 
 
 def _create(*, order, seller, kind, lines, due_date=None, credited=None, reason="") -> Invoice:

@@ -23,7 +23,7 @@ from devices.tags import asset_tag_normalize
 from payments import stripe_api
 from shop.catalogue import catalogue_changed
 from shop.emails import order_email_after_commit
-from shop.models import Checkout, ListedDevice, OrderStatus, Organisation, Withdrawal
+from shop.models import Checkout, ListedDevice, OrderStatus, Organisation, QuoteLine, Withdrawal
 from shop.selectors import can_withdraw
 from shop.services import AfterSaleRefused
 from shop.services.invoices import (
@@ -121,6 +121,35 @@ def order_bind_device(*, line, asset_tag: str, actor) -> ListedDevice:
     if ListedDevice.objects.filter(order_line=line).count() >= line.quantity:
         raise AfterSaleRefused(_("Every unit of this line already has its device."))
     tag = asset_tag_normalize(asset_tag) or asset_tag.strip().upper()
+    quote_line = QuoteLine.objects.filter(order_line=line).first()
+    if quote_line is not None:
+        listed = _quoted_device(quote_line, line, tag, order.checkout, actor)
+    else:
+        listed = _listed_device(line, tag)
+    record = order.checkout
+    device_services.device_sell(
+        device=listed.device,
+        actor=actor,
+        beneficiary_category=_beneficiary_of(record),
+        territory=_territory_of(record),
+        reference=f"{order.number}/{line.pk}",
+    )
+    listed.order_line = line
+    if listed.pk is None:
+        listed.save()
+    else:
+        listed.save(update_fields=["order_line"])
+    if listed.product_id:
+        stock = stock_sync(product=listed.product, partner=listed.partner)
+        if line.stockrecord_id:
+            # The unit allocated at checkout is now consumed (num_in_stock already counts one device less).
+            StockRecord.objects.filter(pk=stock.pk, num_allocated__gte=1).update(num_allocated=F("num_allocated") - 1)
+        catalogue_changed()
+    return listed
+
+
+def _listed_device(line, tag: str) -> ListedDevice:
+    """A device on sale under the line's product, in the stock the line took."""
     listed = (
         ListedDevice.objects.select_for_update()
         .select_related("device")
@@ -135,21 +164,31 @@ def order_bind_device(*, line, asset_tag: str, actor) -> ListedDevice:
         )
     if line.stockrecord_id and listed.partner_id != line.partner_id:
         raise AfterSaleRefused(_("Device %(tag)s belongs to another association's stock.") % {"tag": tag})
-    record = order.checkout
-    device_services.device_sell(
-        device=listed.device,
-        actor=actor,
-        beneficiary_category=_beneficiary_of(record),
-        territory=_territory_of(record),
-        reference=f"{order.number}/{line.pk}",
-    )
-    listed.order_line = line
-    listed.save(update_fields=["order_line"])
-    stock = stock_sync(product=listed.product, partner=listed.partner)
-    # The unit allocated at checkout is now consumed (num_in_stock already counts one device less).
-    StockRecord.objects.filter(pk=stock.pk, num_allocated__gte=1).update(num_allocated=F("num_allocated") - 1)
-    catalogue_changed()
     return listed
+
+
+def _quoted_device(quote_line, line, tag: str, record, actor) -> ListedDevice:
+    """A device of the seller that fills a line of an accepted quote: on sale (taken off its listing) or
+    ready in the workshop (listed for this order, then sold)."""
+    device = Device.objects.select_for_update().filter(asset_tag=tag).first()
+    if device is None:
+        raise AfterSaleRefused(_("No device has the asset tag %(tag)s.") % {"tag": tag})
+    if device.association_id != record.seller_id:
+        raise AfterSaleRefused(_("Device %(tag)s belongs to another association's stock.") % {"tag": tag})
+    if not quote_line.matches(device):
+        raise AfterSaleRefused(
+            _("Device %(tag)s does not match “%(line)s”.") % {"tag": tag, "line": quote_line.description}
+        )
+    listed = ListedDevice.objects.select_for_update().filter(device=device, order_line__isnull=True).first()
+    if listed is not None:
+        return listed
+    if device.status != Device.Status.READY:
+        raise AfterSaleRefused(
+            _("Device %(tag)s cannot be sold: it is “%(status)s”.")
+            % {"tag": tag, "status": device.get_status_display()}
+        )
+    device_services.device_list_for_sale(device=device, actor=actor, listing=line.order.number)
+    return ListedDevice(device=device, partner=line.partner, product=None)
 
 
 def _all_lines_bound(order) -> bool:

@@ -36,3 +36,13 @@ def organisation_verify(*, organisation: Organisation, actor) -> Organisation:
         organisation.verified_by = actor
         organisation.save(update_fields=["verified_at", "verified_by"])
     return organisation
+
+
+@transaction.atomic
+def organisation_set_roles(*, organisation: Organisation, approvers, threshold) -> Organisation:
+    """Who approves (members of the organisation only) and above which total an order needs them."""
+    members = organisation.members.filter(pk__in=[user.pk for user in approvers])
+    organisation.approvers.set(members)
+    organisation.approval_threshold = threshold
+    organisation.save(update_fields=["approval_threshold"])
+    return organisation

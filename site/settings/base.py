@@ -537,6 +537,7 @@ MIGRATION_MODULES = {"partner": "oscar.apps.partner.migrations", "basket": "osca
 OSCAR_INITIAL_ORDER_STATUS = "En attente de paiement"
 OSCAR_ORDER_STATUS_PIPELINE = {
     "En attente de paiement": ("Payée", "Annulée"),
+    "En attente d'approbation": ("Confirmée", "Annulée"),
     "Confirmée": ("Prête au retrait", "Expédiée", "Remise", "Annulée"),
     "Payée": ("Prête au retrait", "Expédiée", "Remise", "Rétractée", "Annulée"),
     "Prête au retrait": ("Remise", "Rétractée", "Annulée"),
@@ -556,13 +557,9 @@ SHOP_DELIVERY_DAYS = tuple(env.list("SHOP_DELIVERY_DAYS", cast=int, default=[2, 
 # Payment at pickup: how long the devices are held for the buyer, and when the reminder goes out.
 SHOP_PICKUP_RESERVATION_DAYS = env.int("SHOP_PICKUP_RESERVATION_DAYS", default=5)
 SHOP_PICKUP_REMINDER_HOURS = env.int("SHOP_PICKUP_REMINDER_HOURS", default=24)
-# The seller named on invoices and quotes, and whether second-hand goods are sold under the margin scheme
-# (article 297 A of the CGI: no VAT shown, "Régime particulier – Biens d'occasion").
+# The creditor named for rental direct debits (the shop's documents carry the selling member's identity), and
+# whether the product pages say prices are under the margin scheme (article 297 A of the CGI).
 SHOP_SELLER_NAME = env.str("SHOP_SELLER_NAME", default="OGO – réseau Réemploi Bretagne")
-SHOP_SELLER_ADDRESS = env.str("SHOP_SELLER_ADDRESS", default="2 rue du Réemploi, 35000 Rennes")
-SHOP_SELLER_SIRET = env.str("SHOP_SELLER_SIRET", default="")
-SHOP_SELLER_VAT_NUMBER = env.str("SHOP_SELLER_VAT_NUMBER", default="")
-SHOP_SELLER_IBAN = env.str("SHOP_SELLER_IBAN", default="")
 SHOP_MARGIN_SCHEME = env.bool("SHOP_MARGIN_SCHEME", default=True)
 
 # --- Rental ---------------------------------------------------------------------------------------

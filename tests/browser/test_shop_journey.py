@@ -215,7 +215,7 @@ def test_organisation_orders_on_invoice(page, live_server, catalogue):
     page.get_by_role("button", name="Continuer").click()
     page.wait_for_url("**/boutique/commandes/**")
     order = Order.objects.get()
-    assert order.status == "En attente de paiement"
+    assert order.status == "Confirmée"  # invoiced at delivery, paid after
     assert order.checkout.purchase_order == "BC-2026-031"
     assert "BC-2026-031" in page.locator("main").inner_text()
     violations += _axe_here(page)

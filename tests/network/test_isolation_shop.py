@@ -18,7 +18,7 @@ from oscar.core.loading import get_model
 from devices.models import Association, Device, Membership
 from shop.models import Invoice, OrderStatus, Organisation, Quote, Withdrawal
 from shop.services.listings import workshop_partner
-from shop.services.orders import order_record_payment
+from shop.services.orders import order_bind_device, order_set_status
 from tests.network.helpers import back_office_urls as urls_under
 from tests.shop.helpers import invoice_order, listed_product, verified_buyer
 
@@ -34,6 +34,10 @@ OBJECT_OF_URL = {
     "shop_admin:bind": "order",
     "shop_admin:status": "order",
     "shop_admin:refund": "order",
+    "shop_admin:deliver_part": "order",
+    "shop_admin:correct": "order",
+    "shop_admin:invoice": "invoice",
+    "shop_admin:attestation": "attestation",
     "shop_admin:quote_answer": "answered_quote",
     "shop_admin:organisation_verify": "organisation",
 }
@@ -49,6 +53,8 @@ PAGES = {
     "shop_admin:withdrawals",
     "shop_admin:organisations",
     "shop_admin:quotes",
+    "shop_admin:invoices",
+    "shop_admin:attestations",
 }
 
 
@@ -87,11 +93,18 @@ def network():
     objects = {}
     for key, name, slug in (("a", "Déclic", "declic"), ("b", "Atelier du Léon", "leon")):
         association = Association.objects.create(name=name, slug=slug, city="Redon")
-        product = listed_product(association, units=2)
+        product = listed_product(association, units=3)
         buyer = get_user_model().objects.create_user(email=f"acheteur@{slug}.example", password="x")
         organisation = verified_buyer(buyer, name=f"CCAS {name}")
         order = invoice_order(buyer, [product], pickup_partner=workshop_partner(association))
         withdrawal = Withdrawal.objects.create(order=order, reason="Pour le test")
+        # Delivered on invoice: its invoice (the member's own series) and the year's reuse attestation.
+        delivered = invoice_order(buyer, [product], pickup_partner=workshop_partner(association))
+        line = delivered.lines.get()
+        order_bind_device(
+            line=line, asset_tag=product.listed_devices.filter(order_line__isnull=True)[0].device.asset_tag, actor=None
+        )
+        order_set_status(order=delivered, status=OrderStatus.HANDED_OVER, actor=None)
         answered = Quote.objects.create(
             organisation=organisation,
             requested_by=buyer,
@@ -106,6 +119,8 @@ def network():
             "order": order,
             "withdrawal": withdrawal,
             "answered_quote": answered,
+            "invoice": delivered.invoices.get(),
+            "attestation": {"organisation": organisation.pk, "year": timezone.localdate().year, "seller": slug},
             "counter": _staff(f"comptoir@{slug}.example", association),
         }
     requester = objects["a"]["buyer"]
@@ -128,6 +143,10 @@ def network():
 def _url(name, arguments, source):
     """The URL of `name` for the object of its kind in `source` (one member's objects, or the network's)."""
     obj = source[OBJECT_OF_URL[name]]
+    if isinstance(obj, dict):  # an attestation: buyer, year and seller
+        return reverse(name, kwargs=obj)
+    if isinstance(obj, Invoice):
+        return reverse(name, kwargs={"number": obj.order.number, "pk": obj.pk})
     lookup = obj.number if isinstance(obj, Order) else obj.pk
     return reverse(name, kwargs={argument: lookup for argument in arguments})
 
@@ -163,7 +182,8 @@ def test_a_counter_gets_404_for_every_object_of_another_member(client, network):
     # And nothing of member B moved.
     theirs["order"].refresh_from_db()
     theirs["withdrawal"].refresh_from_db()
-    assert theirs["order"].status == OrderStatus.AWAITING_PAYMENT and not Invoice.objects.exists()
+    assert theirs["order"].status == OrderStatus.CONFIRMED and theirs["order"].invoices.count() == 0
+    assert Invoice.objects.filter(seller=theirs["association"], kind="credit_note").count() == 0
     assert theirs["withdrawal"].state == Withdrawal.State.REQUESTED
 
 
@@ -240,34 +260,32 @@ def test_a_counter_answers_only_for_their_own_member(client, network):
 
 
 def test_a_counter_cannot_bind_a_device_of_another_members_workshop(client, network):
-    """An order delivered from both members' stock: each counter scans the devices of its own line only."""
+    """One seller per order: its counter scans devices of its own workshop only; the other member's counter
+    does not reach the order at all."""
     mine, theirs = network["a"], network["b"]
-    buyer = mine["buyer"]
-    order = invoice_order(buyer, [mine["product"], theirs["product"]])
-    order_record_payment(order=order, actor=network["coordinator"], reference="VIR-2026-1")
-    my_line = order.lines.get(partner__workshop__association=mine["association"])
-    their_line = order.lines.get(partner__workshop__association=theirs["association"])
+    order = invoice_order(mine["buyer"], [mine["product"]])
+    my_line = order.lines.get()
     my_device = mine["product"].listed_devices.filter(order_line__isnull=True).first().device
     their_device = theirs["product"].listed_devices.filter(order_line__isnull=True).first().device
+    bind = reverse("shop_admin:bind", args=[order.number])
 
     client.force_login(mine["counter"])
-    page = client.get(reverse("shop_admin:order", args=[order.number]))
-    assert page.status_code == 200  # the order is partly A's
-    assert list(page.context["steps"]["bind"]["form"].fields["line"].queryset) == [my_line]
-    bind = reverse("shop_admin:bind", args=[order.number])
-    response = client.post(bind, {"line": their_line.pk, "asset_tag": their_device.asset_tag}, follow=True)
-    assert "un autre membre" in response.content.decode() or "another member" in response.content.decode()
-    client.post(bind, {"line": my_line.pk, "asset_tag": their_device.asset_tag})
+    response = client.post(bind, {"line": my_line.pk, "asset_tag": their_device.asset_tag}, follow=True)
+    assert their_device.asset_tag in response.content.decode()  # the refusal names the device
     their_device.refresh_from_db()
-    assert their_device.status == Device.Status.LISTED and not their_line.bound_devices.exists()
-
+    assert their_device.status == Device.Status.LISTED and not my_line.bound_devices.exists()
     client.post(bind, {"line": my_line.pk, "asset_tag": my_device.asset_tag})
     my_device.refresh_from_db()
     assert my_device.status == Device.Status.SOLD and my_line.bound_devices.get().device == my_device
 
-    # Member B's counter scans its own line.
     other = type(client)()
     other.force_login(theirs["counter"])
-    other.post(bind, {"line": their_line.pk, "asset_tag": their_device.asset_tag})
-    their_device.refresh_from_db()
-    assert their_device.status == Device.Status.SOLD
+    assert other.get(reverse("shop_admin:order", args=[order.number])).status_code == 404
+    assert other.post(bind, {"line": my_line.pk, "asset_tag": their_device.asset_tag}).status_code == 404
+
+
+def test_a_basket_of_two_members_is_refused_at_checkout_with_a_reason(network):
+    from shop.services import CheckoutRefused
+
+    with pytest.raises(CheckoutRefused, match="chaque association vend et facture"):
+        invoice_order(network["a"]["buyer"], [network["a"]["product"], network["b"]["product"]])

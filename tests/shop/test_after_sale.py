@@ -151,7 +151,14 @@ def test_quote_request_answer_and_order(client, buyer, shop_staff, stocked_produ
     client.force_login(buyer)
     product = stocked_product(units=5, price=Decimal("120.00"))
     add_to_basket(client, product, quantity=4)
-    response = client.post("/boutique/devis/demande/", {"message": "Pour l'épicerie solidaire, livraison en mars."})
+    response = client.post(
+        "/boutique/devis/demande/",
+        {
+            "message": "Pour l'épicerie solidaire, livraison en mars.",
+            "lignes-TOTAL_FORMS": "3",
+            "lignes-INITIAL_FORMS": "0",
+        },
+    )
     quote = Quote.objects.get()
     assert response["Location"] == f"/boutique/devis/{quote.pk}/"
     assert client.get(f"/boutique/devis/{quote.pk}/devis.pdf").status_code == 404  # not answered yet
@@ -165,12 +172,17 @@ def test_quote_request_answer_and_order(client, buyer, shop_staff, stocked_produ
     pdf = client.get(f"/boutique/devis/{quote.pk}/devis.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
-    client.get("/boutique/basket/")  # the buyer's basket was emptied meanwhile? it is replaced anyway
-    response = client.post(f"/boutique/devis/{quote.pk}/commander/")
-    assert response["Location"] == "/boutique/checkout/"
-    client.post("/boutique/checkout/", checkout_form(method="transfer", purchase_order="BC-77"))
+    # Accepted online: the order is placed at the quoted prices, to be delivered and invoiced.
+    response = client.post(f"/boutique/devis/{quote.pk}/accepter/", {"method": "mandate", "purchase_order": ""})
+    assert response.status_code == 200 and "engagement" in response.content.decode()  # kept, explained
+    assert not Order.objects.exists()
+    response = client.post(
+        f"/boutique/devis/{quote.pk}/accepter/", {"method": "mandate", "purchase_order": "BC-77", "service_code": "S-1"}
+    )
     order = Order.objects.get()
-    assert order.lines.get().quantity == 4 and order.status == OrderStatus.CONFIRMED
+    assert response["Location"] == f"/boutique/commandes/{order.number}/"
+    line = order.lines.get()
+    assert (line.quantity, line.unit_price_incl_tax) == (4, Decimal("120.00")) and order.status == OrderStatus.CONFIRMED
     assert Quote.objects.get().state == Quote.State.ORDERED
     # Another organisation's member cannot see the quote.
     other = type(client)()

@@ -1,0 +1,60 @@
+"""Several people of one organisation: every member buys; an order of a buyer above the organisation's
+approval threshold waits for one of its approvers, who confirms or refuses it (refused, it is cancelled and
+its stock freed). Approvers' own orders, and organisations without a threshold, need no approval."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from shop.emails import order_email_after_commit
+from shop.models import OrderStatus
+from shop.services import AfterSaleRefused
+
+Order = get_model("order", "Order")
+
+
+def is_approver(user, organisation) -> bool:
+    return organisation.approvers.filter(pk=user.pk).exists()
+
+
+def needs_approval(user, organisation, total: Decimal) -> bool:
+    threshold = organisation.approval_threshold if organisation else None
+    return threshold is not None and total > threshold and not is_approver(user, organisation)
+
+
+def orders_awaiting_approval(organisation):
+    return (
+        Order.objects.filter(checkout__organisation=organisation, status=OrderStatus.AWAITING_APPROVAL)
+        .select_related("user", "checkout")
+        .order_by("date_placed")
+    )
+
+
+@transaction.atomic
+def order_approve(*, order, user) -> None:
+    """An approver of the buyer's organisation confirms the order: it goes on as any order on invoice."""
+    order = Order.objects.select_for_update().select_related("checkout__organisation").get(pk=order.pk)
+    organisation = order.checkout.organisation
+    if organisation is None or not is_approver(user, organisation):
+        raise AfterSaleRefused(_("Only an approver of the organisation confirms its orders."))
+    if order.status != OrderStatus.AWAITING_APPROVAL:
+        raise AfterSaleRefused(_("This order is not waiting for an approval."))
+    order.set_status(OrderStatus.CONFIRMED)
+    order_email_after_commit(order.checkout, "approved")
+
+
+@transaction.atomic
+def order_refuse(*, order, user) -> None:
+    """An approver refuses the order: it is cancelled, its stock freed."""
+    from shop.services.orders import order_cancel
+
+    order = Order.objects.select_for_update().select_related("checkout__organisation").get(pk=order.pk)
+    organisation = order.checkout.organisation
+    if organisation is None or not is_approver(user, organisation):
+        raise AfterSaleRefused(_("Only an approver of the organisation confirms its orders."))
+    if order.status != OrderStatus.AWAITING_APPROVAL:
+        raise AfterSaleRefused(_("This order is not waiting for an approval."))
+    order_cancel(order=order, actor=user)
+    order_email_after_commit(order.checkout, "refused")
