@@ -47,7 +47,7 @@ from shop.selectors import (
 )
 from shop.services import AfterSaleRefused
 from shop.services import orders as order_services
-from shop.services.attestations import attestation_issue, attestation_pdf_bytes, years_and_sellers
+from shop.services.attestations import attestation_file, years_and_sellers
 from shop.services.invoices import invoice_pdf_bytes, invoices_overdue
 from shop.services.organisations import organisation_verify
 from shop.services.quotes import quote_answer
@@ -540,9 +540,16 @@ def attestation_download(request, organisation, year, seller):
     member = get_object_or_404(Association, slug=seller)
     if not (is_coordinator(request.user) or counter_associations(request.user).filter(pk=member.pk).exists()):
         raise Http404
-    if (year, member) not in years_and_sellers(organisation):
+    found = attestation_file(organisation=organisation, seller=member, year=year)
+    if found is None:
         raise Http404
-    attestation = attestation_issue(organisation=organisation, seller=member, year=year)
-    return private_download(
-        attestation_pdf_bytes(attestation=attestation), f"attestation-reemploi-{attestation.number}.pdf"
-    )
+    return private_download(*found)
+
+
+@manager_required
+@require_GET
+def quote_signed_order(request, pk):
+    """The purchase order the buyer signed and uploaded when accepting a quote of the counter's own member."""
+    quote = get_object_or_404(counter_quotes(request.user).exclude(signed_order=""), pk=pk)
+    with quote.signed_order.open("rb") as handle:
+        return private_download(handle.read(), f"bon-de-commande-{quote.reference}.pdf")

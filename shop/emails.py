@@ -38,6 +38,7 @@ ORDER_SUBJECTS = {
     "overdue": _("Invoice due – order %(number)s"),
     "payment_received": _("Payment received – order %(number)s"),
     "approved": _("Order %(number)s approved"),
+    "approval_needed": _("An order waits for your approval – %(number)s"),
     "refused": _("Order %(number)s refused by your organisation"),
 }
 QUOTE_SUBJECT = _("Your quote %(number)s")
@@ -94,9 +95,12 @@ def order_email_send(*, checkout, kind: str, invoices=()) -> None:
                 "pickup_place": pickup_association(checkout),
                 "settings": settings,
                 "invoices": invoices,
+                "site_url": settings.SITE_BASE_URL,
             },
         )
         recipients = [order.email or checkout.email]
+        if kind == "approval_needed":  # to the organisation's approvers, not to the buyer
+            recipients = sorted(checkout.organisation.approvers.values_list("email", flat=True))
         if invoices and checkout.organisation and checkout.organisation.billing_email not in recipients:
             recipients.append(checkout.organisation.billing_email)
         message = EmailMessage(

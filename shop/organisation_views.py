@@ -16,7 +16,7 @@ from shop.forms import OrganisationForm, OrganisationRolesForm
 from shop.selectors import organisation_of
 from shop.services import AfterSaleRefused
 from shop.services.approvals import is_approver, order_approve, order_refuse, orders_awaiting_approval
-from shop.services.attestations import attestation_issue, attestation_pdf_bytes, years_and_sellers
+from shop.services.attestations import attestation_file, years_and_sellers
 from shop.services.organisations import VERIFIED_FIELDS, organisation_save, organisation_set_roles
 
 Order = get_model("order", "Order")
@@ -114,9 +114,7 @@ def organisation_attestation(request, year, seller):
     if organisation is None or not organisation.is_verified:
         raise Http404
     member = get_object_or_404(Association, slug=seller)
-    if (year, member) not in years_and_sellers(organisation):
+    found = attestation_file(organisation=organisation, seller=member, year=year)
+    if found is None:
         raise Http404
-    attestation = attestation_issue(organisation=organisation, seller=member, year=year)
-    return private_download(
-        attestation_pdf_bytes(attestation=attestation), f"attestation-reemploi-{attestation.number}.pdf"
-    )
+    return private_download(*found)

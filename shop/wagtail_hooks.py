@@ -43,6 +43,7 @@ class ShopAdminViewSet(ViewSet):
             admin_views.OrganisationVerifyView.urlpattern("organisations/"),
             path("devis/", admin_views.quotes, name="quotes"),
             admin_views.QuoteAnswerView.urlpattern("devis/"),
+            path("devis/<int:pk>/bon-de-commande/", admin_views.quote_signed_order, name="quote_signed_order"),
         ]
         return decorate_urlpatterns(patterns, forbidden_as_403)
 

@@ -32,15 +32,21 @@ def orders_awaiting_approval(organisation):
     )
 
 
-@transaction.atomic
-def order_approve(*, order, user) -> None:
-    """An approver of the buyer's organisation confirms the order: it goes on as any order on invoice."""
+def _waiting(order, user):
+    """The order, locked, if it waits for an approval and `user` approves for its organisation."""
     order = Order.objects.select_for_update().select_related("checkout__organisation").get(pk=order.pk)
     organisation = order.checkout.organisation
     if organisation is None or not is_approver(user, organisation):
         raise AfterSaleRefused(_("Only an approver of the organisation confirms its orders."))
     if order.status != OrderStatus.AWAITING_APPROVAL:
         raise AfterSaleRefused(_("This order is not waiting for an approval."))
+    return order
+
+
+@transaction.atomic
+def order_approve(*, order, user) -> None:
+    """An approver of the buyer's organisation confirms the order: it goes on as any order on invoice."""
+    order = _waiting(order, user)
     order.set_status(OrderStatus.CONFIRMED)
     order_email_after_commit(order.checkout, "approved")
 
@@ -50,11 +56,6 @@ def order_refuse(*, order, user) -> None:
     """An approver refuses the order: it is cancelled, its stock freed."""
     from shop.services.orders import order_cancel
 
-    order = Order.objects.select_for_update().select_related("checkout__organisation").get(pk=order.pk)
-    organisation = order.checkout.organisation
-    if organisation is None or not is_approver(user, organisation):
-        raise AfterSaleRefused(_("Only an approver of the organisation confirms its orders."))
-    if order.status != OrderStatus.AWAITING_APPROVAL:
-        raise AfterSaleRefused(_("This order is not waiting for an approval."))
+    order = _waiting(order, user)
     order_cancel(order=order, actor=user)
     order_email_after_commit(order.checkout, "refused")

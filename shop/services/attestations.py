@@ -104,3 +104,11 @@ def attestation_pdf_bytes(*, attestation: ReuseAttestation) -> bytes:
     )
     ReuseAttestation.objects.filter(pk=attestation.pk).update(pdf=attestation.pdf)
     return content
+
+
+def attestation_file(*, organisation, seller, year: int) -> tuple[bytes, str] | None:
+    """The attestation's PDF and file name, or None when the organisation bought nothing from `seller` in `year`."""
+    if (year, seller) not in years_and_sellers(organisation):
+        return None
+    attestation = attestation_issue(organisation=organisation, seller=seller, year=year)
+    return attestation_pdf_bytes(attestation=attestation), f"attestation-reemploi-{attestation.number}.pdf"

@@ -248,7 +248,13 @@ def invoice_order_place(*, checkout: Checkout) -> Checkout:
     from shop.services.approvals import needs_approval
 
     waits = checkout.user_id and needs_approval(checkout.user, checkout.organisation, checkout.total)
-    return order_place(checkout=checkout, status=OrderStatus.AWAITING_APPROVAL if waits else OrderStatus.CONFIRMED)
+    with transaction.atomic():
+        placed = order_place(
+            checkout=checkout, status=OrderStatus.AWAITING_APPROVAL if waits else OrderStatus.CONFIRMED
+        )
+        if waits:
+            order_email_after_commit(placed, "approval_needed")
+    return placed
 
 
 def reservation_deadline(now=None) -> datetime.datetime:

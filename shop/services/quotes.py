@@ -208,4 +208,6 @@ def quote_accept(
         quote.signed_order = signed_order
     quote.save()
     order_email_after_commit(record, "received")
+    if status == OrderStatus.AWAITING_APPROVAL:
+        order_email_after_commit(record, "approval_needed")
     return record

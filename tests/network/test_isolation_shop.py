@@ -11,6 +11,7 @@ the answering member's. Buyer organisations are the network's (see NETWORK_WIDE)
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -39,6 +40,7 @@ OBJECT_OF_URL = {
     "shop_admin:invoice": "invoice",
     "shop_admin:attestation": "attestation",
     "shop_admin:quote_answer": "answered_quote",
+    "shop_admin:quote_signed_order": "answered_quote",
     "shop_admin:organisation_verify": "organisation",
 }
 # Shared by the whole network on purpose. Buyer organisations (a CCAS, a school, a craftsman) are the
@@ -112,6 +114,7 @@ def network():
             answered_at=timezone.now(),
             association=association,
         )
+        answered.signed_order.save("bon-signe.pdf", ContentFile(b"%PDF-1.4 signed purchase order"))
         objects[key] = {
             "association": association,
             "product": product,

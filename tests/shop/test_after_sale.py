@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -176,13 +177,19 @@ def test_quote_request_answer_and_order(client, buyer, shop_staff, stocked_produ
     response = client.post(f"/boutique/devis/{quote.pk}/accepter/", {"method": "mandate", "purchase_order": ""})
     assert response.status_code == 200 and "engagement" in response.content.decode()  # kept, explained
     assert not Order.objects.exists()
-    response = client.post(
-        f"/boutique/devis/{quote.pk}/accepter/", {"method": "mandate", "purchase_order": "BC-77", "service_code": "S-1"}
-    )
+    accept = {"method": "mandate", "purchase_order": "BC-77", "service_code": "S-1"}
+    disguised = SimpleUploadedFile("bon.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
+    response = client.post(f"/boutique/devis/{quote.pk}/accepter/", {**accept, "signed_order": disguised})
+    assert response.status_code == 200 and not Order.objects.exists()  # not a PDF: refused, the form kept
+    assert 'value="BC-77"' in response.content.decode()
+    signed = SimpleUploadedFile("bon.pdf", b"%PDF-1.4 bon de commande signe", content_type="application/pdf")
+    response = client.post(f"/boutique/devis/{quote.pk}/accepter/", {**accept, "signed_order": signed})
     order = Order.objects.get()
     assert response["Location"] == f"/boutique/commandes/{order.number}/"
     line = order.lines.get()
     assert (line.quantity, line.unit_price_incl_tax) == (4, Decimal("120.00")) and order.status == OrderStatus.CONFIRMED
+    download = staff.get(f"/admin/boutique/devis/{quote.pk}/bon-de-commande/")
+    assert b"".join(download.streaming_content if download.streaming else [download.content]).startswith(b"%PDF")
     assert Quote.objects.get().state == Quote.State.ORDERED
     # Another organisation's member cannot see the quote.
     other = type(client)()
@@ -297,9 +304,16 @@ def test_withdrawal_then_refund_through_stripe(client, stripe_live, shop_staff, 
     assert refund["amount"] == 19200 and refund["payment_intent"] == order.checkout.payment_intent_id
     device.refresh_from_db()
     assert device.status == Device.Status.IN_WORKSHOP  # back to the workshop, to be erased again
+    # The refund issues a credit note on the invoice, in the seller's credit-note series, sent with the e-mail.
+    invoice = order.invoices.get(kind=Invoice.Kind.INVOICE)
+    note = order.invoices.get(kind=Invoice.Kind.CREDIT_NOTE)
+    assert note.credited == invoice and note.total == invoice.total and note.number.startswith("A-")
+    refunded = [message for message in mail.outbox if "Remboursement" in message.subject]
+    assert [name for name, _content, _type in refunded[-1].attachments] == [f"{note.file_stem}.pdf"]
     # Twice: one refund only.
     staff.post(f"/admin/boutique/commandes/{order.number}/remboursement/")
     assert len(stripe_api.client().v1.refunds.list()) == 1
+    assert order.invoices.filter(kind=Invoice.Kind.CREDIT_NOTE).count() == 1
 
 
 def test_no_withdrawal_after_fourteen_days(client, stripe_live, stocked_product):

@@ -133,7 +133,7 @@ def test_an_expired_or_unanswered_quote_cannot_be_accepted(ccas, declic):
     assert not Order.objects.exists()
 
 
-def test_a_buyers_order_above_the_threshold_waits_for_an_approver(ccas, declic):
+def test_a_buyers_order_above_the_threshold_waits_for_an_approver(ccas, declic, mailoutbox):
     organisation, buyer = ccas
     approver = factories.UserFactory(email="direction@ccas-redon.example")
     organisation.members.add(approver)
@@ -145,6 +145,8 @@ def test_a_buyers_order_above_the_threshold_waits_for_an_approver(ccas, declic):
     assert invoice_order(buyer, [small]).status == OrderStatus.CONFIRMED  # under the threshold
     waiting = invoice_order(buyer, [large, large, large])
     assert waiting.status == OrderStatus.AWAITING_APPROVAL
+    told = [message for message in mailoutbox if waiting.number in message.subject and "approbation" in message.subject]
+    assert len(told) == 1 and told[0].to == ["direction@ccas-redon.example"]
     with pytest.raises(AfterSaleRefused):  # not bindable before approval
         order_bind_device(line=waiting.lines.first(), asset_tag="X", actor=None)
     with pytest.raises(AfterSaleRefused):  # a buyer does not approve
