@@ -48,7 +48,7 @@ from shop.selectors import (
 from shop.services import AfterSaleRefused
 from shop.services import orders as order_services
 from shop.services.attestations import attestation_file, years_and_sellers
-from shop.services.invoices import invoice_pdf_bytes, invoices_overdue
+from shop.services.invoices import invoice_pdf_bytes, invoices_due, invoices_overdue
 from shop.services.organisations import organisation_verify
 from shop.services.quotes import quote_answer
 
@@ -129,7 +129,7 @@ class OrderPaymentView(OrderStepView):
         if record is None or record.state != Checkout.State.PLACED or record.method == Checkout.Method.CARD:
             return False
         if record.method in INVOICE_METHODS:  # paid after an invoice issued at delivery
-            return order.invoices.filter(kind=Invoice.Kind.INVOICE, paid_at__isnull=True).exists()
+            return bool(invoices_due(order))
         return True
 
     def success_message(self, order, record) -> str:

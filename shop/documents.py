@@ -5,6 +5,7 @@ SIRET, RNA, VAT status and address head the page. These PDFs are what people rea
 invoices and credit notes into Factur-X files (the same PDF with its structured XML attached).
 """
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,11 @@ from reemploi import pdf
 from reemploi.money import euros
 
 ITEM_COLUMNS_MM = [95, 15, 30, 30]
+
+
+def _local(moment):
+    """A stored moment (UTC) as the day it was in France, for the dates people read."""
+    return timezone.localtime(moment)
 
 
 def seller_lines(seller: Association) -> list[str]:
@@ -108,7 +114,7 @@ def invoice_pdf(invoice) -> bytes:
     story.append(
         pdf.text(
             _("Date: %(date)s · Order %(order)s")
-            % {"date": date_format(invoice.issued_at, "j F Y"), "order": order.number},
+            % {"date": date_format(_local(invoice.issued_at), "j F Y"), "order": order.number},
             styles["Normal"],
         )
     )
@@ -118,7 +124,7 @@ def invoice_pdf(invoice) -> bytes:
                 _("Credits invoice %(number)s of %(date)s. Reason: %(reason)s")
                 % {
                     "number": invoice.credited.number,
-                    "date": date_format(invoice.credited.issued_at, "j F Y"),
+                    "date": date_format(_local(invoice.credited.issued_at), "j F Y"),
                     "reason": invoice.reason,
                 },
                 styles["Normal"],
@@ -136,7 +142,10 @@ def invoice_pdf(invoice) -> bytes:
         story.append(
             pdf.text(
                 _("Paid on %(date)s by %(method)s.")
-                % {"date": date_format(invoice.paid_at, "j F Y"), "method": checkout.get_method_display().lower()},
+                % {
+                    "date": date_format(_local(invoice.paid_at), "j F Y"),
+                    "method": checkout.get_method_display().lower(),
+                },
                 styles["Normal"],
             )
         )
@@ -146,7 +155,7 @@ def invoice_pdf(invoice) -> bytes:
                 _("Due on %(date)s (%(days)s days after the invoice date), by %(method)s.")
                 % {
                     "date": date_format(invoice.due_date, "j F Y"),
-                    "days": (invoice.due_date - invoice.issued_at.date()).days,
+                    "days": (invoice.due_date - _local(invoice.issued_at).date()).days,
                     "method": checkout.get_method_display().lower() if checkout else _("bank transfer"),
                 },
                 styles["Normal"],
@@ -176,7 +185,7 @@ def quote_pdf(quote) -> bytes:
     story = _seller_block(seller, styles) if seller else []
     story.append(pdf.space(6))
     story.append(pdf.text(title, styles["Title"]))
-    dates = _("Date: %(date)s") % {"date": date_format(quote.answered_at or quote.created_at, "j F Y")}
+    dates = _("Date: %(date)s") % {"date": date_format(_local(quote.answered_at or quote.created_at), "j F Y")}
     if quote.valid_until:
         dates += " · " + _("Valid until %(date)s") % {"date": date_format(quote.valid_until, "j F Y")}
     story.append(pdf.text(dates, styles["Normal"]))
@@ -209,6 +218,8 @@ def quote_pdf(quote) -> bytes:
                 euros(price * line.quantity),
             ]
         )
+    if quote.shipping:
+        rows.append([_("Home delivery"), "1", euros(quote.shipping), euros(quote.shipping)])
     rows.append([_("Total"), "", "", euros(quote.total())])
     story.append(pdf.table(rows, ITEM_COLUMNS_MM, total_row=True))
     if quote.staff_note:
@@ -231,7 +242,7 @@ def attestation_pdf(attestation, bought) -> bytes:
     story.append(
         pdf.text(
             _("No. %(number)s · Date: %(date)s")
-            % {"number": attestation.number, "date": date_format(attestation.issued_at, "j F Y")},
+            % {"number": attestation.number, "date": date_format(_local(attestation.issued_at), "j F Y")},
             styles["Normal"],
         )
     )
@@ -263,7 +274,7 @@ def attestation_pdf(attestation, bought) -> bytes:
             [
                 pdf.lines(description, styles["Normal"]),
                 str(line.quantity),
-                f"{line.invoice.number}\n{date_format(line.invoice.issued_at, 'd/m/Y')}",
+                f"{line.invoice.number}\n{date_format(_local(line.invoice.issued_at), 'd/m/Y')}",
                 euros(line.amount),
             ]
         )
@@ -276,7 +287,7 @@ def attestation_pdf(attestation, bought) -> bytes:
     story.append(
         pdf.text(
             _("Made in %(place)s on %(date)s, to serve as proof.")
-            % {"place": place, "date": date_format(attestation.issued_at, "j F Y")},
+            % {"place": place, "date": date_format(_local(attestation.issued_at), "j F Y")},
             styles["Normal"],
         )
     )

@@ -204,7 +204,8 @@ def data_dict(invoice) -> dict:
         "BT-115": _money(total - paid),
         "BT-9": invoice.due_date if (invoice.due_date and total - paid) else None,
         "BT-20": terms,
-        **_payment(invoice, checkout),
+        # A credit note names no account to pay to: the seller refunds or deducts it.
+        **({} if invoice.is_credit_note else _payment(invoice, checkout)),
     }
     if invoice.is_credit_note:
         data["BG-3"] = [

@@ -381,6 +381,7 @@ class InvoiceLine(models.Model):
     unit_price = models.DecimalField(_("unit price (incl. VAT)"), max_digits=10, decimal_places=2)
     amount = models.DecimalField(_("amount (incl. VAT)"), max_digits=10, decimal_places=2)
     asset_tags = models.TextField(_("asset tags"), blank=True)
+    delivery = models.BooleanField(default=False)  # the delivery charge, not equipment
 
     class Meta:
         ordering = ["pk"]
@@ -482,6 +483,8 @@ class Quote(models.Model):
         related_name="+",
         verbose_name=_("member association preferred"),
     )
+    # The delivery charge quoted with the answer (none for a pickup): part of the total the buyer accepts.
+    shipping = models.DecimalField(_("delivery (incl. VAT)"), max_digits=8, decimal_places=2, default=0)
     # Accepted online: the engagement or purchase order, the signed order if uploaded, and the order it became.
     accepted_at = models.DateTimeField(_("accepted on"), null=True, blank=True)
     accepted_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -506,8 +509,12 @@ class Quote(models.Model):
     def reference(self) -> str:
         return f"D-{self.created_at:%Y}-{self.pk:05d}"
 
+    def lines_total(self):
+        return sum(((line.unit_price or 0) * line.quantity for line in self.lines.all()), Decimal("0.00"))
+
     def total(self):
-        return sum((line.unit_price * line.quantity for line in self.lines.all()), Decimal("0.00"))
+        """What the buyer accepts: the priced lines and the quoted delivery."""
+        return self.lines_total() + (self.shipping or 0)
 
 
 class QuoteLine(models.Model):

@@ -95,12 +95,15 @@ def organisation_approval(request, number):
     if order is None:
         raise Http404
     try:
-        if request.POST.get("decision") == "approve":
+        decision = request.POST.get("decision")
+        if decision == "approve":
             order_approve(order=order, user=request.user)
             messages.success(request, _("Order %(number)s approved.") % {"number": number})
-        else:
+        elif decision == "refuse":
             order_refuse(order=order, user=request.user)
             messages.success(request, _("Order %(number)s refused and cancelled.") % {"number": number})
+        else:
+            messages.error(request, _("Say whether you approve or refuse the order."))
     except AfterSaleRefused as refusal:
         messages.error(request, " ".join(refusal.messages))
     return redirect("shop_organisation")

@@ -23,6 +23,10 @@ def attach_sellers(apps, schema_editor):
         )
         if association_of_partner.get(partner):
             Checkout.objects.filter(pk=record.pk).update(seller_id=association_of_partner[partner])
+    # Orders on invoice still waiting for their payment: confirmed, to be invoiced at delivery (the new rule).
+    Order = apps.get_model("order", "Order")
+    waiting = Checkout.objects.filter(method__in=("transfer", "mandate"), state="placed").values("order_id")
+    Order.objects.filter(pk__in=waiting, status="En attente de paiement").update(status="Confirmée")
     for invoice in Invoice.objects.all():
         record = Checkout.objects.filter(order_id=invoice.order_id).first()
         seller = (record.seller_id if record else None) or fallback
@@ -46,6 +50,11 @@ def attach_sellers(apps, schema_editor):
                 unit_price=order.shipping_incl_tax,
                 amount=order.shipping_incl_tax,
             )
+        # An order on invoice invoiced in full at its payment (the rule before): its devices are billed by it,
+        # so that no delivery invoices them again.
+        apps.get_model("shop", "ListedDevice").objects.filter(order_line__order_id=invoice.order_id).update(
+            invoice_id=invoice.pk
+        )
         year, number = int(invoice.number.split("-")[1]), int(invoice.number.split("-")[2])
         counter, _created = DocumentCounter.objects.get_or_create(seller_id=seller, kind="invoice", year=year)
         if number > counter.last:

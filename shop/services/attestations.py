@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from devices.models import private_storage_of_settings
-from shop.models import Invoice, ReuseAttestation
+from shop.models import Invoice, InvoiceLine, ReuseAttestation
 from shop.services.invoices import next_number
 
 ZERO = Decimal("0.00")
@@ -25,11 +25,12 @@ class Purchases:
     """What an organisation bought from a seller in a year: the invoiced device lines and the credit notes."""
 
     lines: list = field(default_factory=list)  # InvoiceLine of devices (not the delivery)
-    credited: Decimal = ZERO
+    credited: Decimal = ZERO  # credit notes on equipment (a credited delivery charge aside)
+    devices_credited: int = 0  # devices whose sale a credit note cancelled (withdrawal, cancellation)
 
     @property
     def devices(self) -> int:
-        return sum(line.quantity for line in self.lines)
+        return sum(line.quantity for line in self.lines) - self.devices_credited
 
     @property
     def total(self) -> Decimal:
@@ -48,8 +49,14 @@ def purchases(*, organisation, seller, year: int) -> Purchases:
     )
     result = Purchases()
     for invoice in invoices.filter(kind=Invoice.Kind.INVOICE).prefetch_related("lines").order_by("issued_at", "pk"):
-        result.lines += [line for line in invoice.lines.all() if line.order_line_id]
-    result.credited = invoices.filter(kind=Invoice.Kind.CREDIT_NOTE).aggregate(total=Sum("total"))["total"] or ZERO
+        result.lines += [line for line in invoice.lines.all() if line.order_line_id and not line.delivery]
+    credit_lines = InvoiceLine.objects.filter(
+        invoice__in=invoices.filter(kind=Invoice.Kind.CREDIT_NOTE), delivery=False
+    )
+    result.credited = credit_lines.aggregate(total=Sum("amount"))["total"] or ZERO
+    result.devices_credited = (
+        credit_lines.filter(order_line__isnull=False).aggregate(total=Sum("quantity"))["total"] or 0
+    )
     return result
 
 

@@ -81,6 +81,7 @@ def _shipping_line(order) -> list[InvoiceLine]:
             quantity=1,
             unit_price=order.shipping_incl_tax,
             amount=order.shipping_incl_tax,
+            delivery=True,
         )
     ]
 
@@ -121,8 +122,33 @@ def invoice_issue(*, order, reference: str = "") -> Invoice:
     return invoice
 
 
-def due_date_of(seller: Association, issued: datetime.date | None = None) -> datetime.date:
-    return (issued or timezone.localdate()) + datetime.timedelta(days=seller.payment_days)
+# The legal payment period of the State and local authorities (Code de la commande publique, R2192-10).
+PUBLIC_PAYMENT_DAYS = 30
+
+
+def due_date_of(seller: Association, *, public_buyer: bool = False) -> datetime.date:
+    days = min(seller.payment_days, PUBLIC_PAYMENT_DAYS) if public_buyer else seller.payment_days
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def _delivered_line(line, devices) -> InvoiceLine:
+    """The devices of one order line delivered now, at the line's price after discounts: each unit at the
+    line's price divided by its quantity, the line's last delivery taking the cents left over."""
+    unit = (line.line_price_incl_tax / line.quantity).quantize(Decimal("0.01"))
+    billed = InvoiceLine.objects.filter(order_line=line, invoice__kind=Invoice.Kind.INVOICE)
+    units_before = billed.aggregate(total=Sum("quantity"))["total"] or 0
+    if units_before + len(devices) >= line.quantity:
+        amount = line.line_price_incl_tax - (billed.aggregate(total=Sum("amount"))["total"] or ZERO)
+    else:
+        amount = unit * len(devices)
+    return InvoiceLine(
+        order_line=line,
+        description=line.title,
+        quantity=len(devices),
+        unit_price=unit,
+        amount=amount,
+        asset_tags=_tags(devices),
+    )
 
 
 @transaction.atomic
@@ -141,25 +167,17 @@ def invoice_issue_delivery(*, order) -> Invoice | None:
     by_line: dict = {}
     for listed in pending:
         by_line.setdefault(listed.order_line, []).append(listed)
-    lines = [
-        InvoiceLine(
-            order_line=line,
-            description=line.title,
-            quantity=len(devices),
-            unit_price=line.unit_price_incl_tax,
-            amount=line.unit_price_incl_tax * len(devices),
-            asset_tags=_tags(devices),
-        )
-        for line, devices in by_line.items()
-    ]
+    lines = [_delivered_line(line, devices) for line, devices in by_line.items()]
     first = not order.invoices.filter(kind=Invoice.Kind.INVOICE).exists()
     seller = seller_of(order)
+    record = getattr(order, "checkout", None)
+    public = bool(record and record.organisation and record.organisation.public_buyer)
     invoice = _create(
         order=order,
         seller=seller,
         kind=Invoice.Kind.INVOICE,
         lines=lines + (_shipping_line(order) if first else []),
-        due_date=due_date_of(seller),
+        due_date=due_date_of(seller, public_buyer=public),
     )
     ListedDevice.objects.filter(pk__in=[listed.pk for listed in pending]).update(invoice=invoice)
     return invoice
@@ -192,6 +210,7 @@ def credit_note_issue(*, invoice: Invoice, reason: str, amount: Decimal | None =
                     unit_price=line.unit_price,
                     amount=line.amount,
                     asset_tags=line.asset_tags,
+                    delivery=line.delivery,
                 )
                 for line in invoice.lines.all()
             ]
@@ -226,6 +245,12 @@ def credit_notes_for_order(*, order, reason: str) -> list[Invoice]:
     return notes
 
 
+def invoices_due(order) -> list[Invoice]:
+    """The order's invoices still waiting for a payment, oldest first (fully credited ones are settled)."""
+    unpaid = order.invoices.filter(kind=Invoice.Kind.INVOICE, paid_at__isnull=True).order_by("issued_at", "pk")
+    return [invoice for invoice in unpaid if invoice.total - credited_total(invoice) > ZERO]
+
+
 @transaction.atomic
 def invoice_record_payment(*, invoice: Invoice, reference: str, actor=None) -> Invoice:
     """A transfer or mandat administratif has paid `invoice` (what its credit notes left of it). Once every
@@ -249,7 +274,7 @@ def invoice_record_payment(*, invoice: Invoice, reference: str, actor=None) -> I
         amount=invoice.total - credited_total(invoice),
     )
     delivered = order.status in (OrderStatus.SHIPPED, OrderStatus.HANDED_OVER)
-    if delivered and not order.invoices.filter(kind=Invoice.Kind.INVOICE, paid_at__isnull=True).exists():
+    if delivered and not invoices_due(order):
         record.state = Checkout.State.PAID
         record.paid_at = invoice.paid_at
         record.save(update_fields=["state", "paid_at"])

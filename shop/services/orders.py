@@ -23,7 +23,7 @@ from devices.tags import asset_tag_normalize
 from payments import stripe_api
 from shop.catalogue import catalogue_changed
 from shop.emails import order_email_after_commit
-from shop.models import Checkout, ListedDevice, OrderStatus, Organisation, QuoteLine, Withdrawal
+from shop.models import Checkout, Invoice, ListedDevice, OrderStatus, Organisation, QuoteLine, Withdrawal
 from shop.selectors import can_withdraw
 from shop.services import AfterSaleRefused
 from shop.services.invoices import (
@@ -31,6 +31,7 @@ from shop.services.invoices import (
     credit_notes_for_order,
     invoice_issue_delivery,
     invoice_record_payment,
+    invoices_due,
 )
 from shop.services.listings import stock_sync
 from shop.services.payments import INVOICE_METHODS, order_mark_paid
@@ -64,7 +65,8 @@ def order_record_payment(*, order, actor, reference: str = "", means: str = "") 
     if record.method in INVOICE_METHODS:
         if not reference:
             raise AfterSaleRefused(_("Give the payment reference (transfer or mandate number)."))
-        unpaid = order.invoices.filter(kind="invoice", paid_at__isnull=True).order_by("issued_at", "pk").first()
+        due = invoices_due(order)
+        unpaid = due[0] if due else None
         if unpaid is None:
             raise AfterSaleRefused(
                 _("No invoice waits for a payment: an order on invoice is invoiced when its devices are delivered.")
@@ -336,10 +338,14 @@ def withdrawal_refund(*, withdrawal: Withdrawal, actor) -> Withdrawal:
     if withdrawal.state == Withdrawal.State.REFUNDED:
         return withdrawal
     refund_id = ""
-    if record.method == Checkout.Method.CARD and record.payment_intent_id:
+    # What the buyer paid, less what credit notes (price corrections) have already refunded.
+    amount = order.total_incl_tax - sum(
+        (note.total for note in Invoice.objects.filter(order=order, kind=Invoice.Kind.CREDIT_NOTE)), Decimal("0.00")
+    )
+    if record.method == Checkout.Method.CARD and record.payment_intent_id and amount > 0:
         try:
             refund = stripe_api.client().v1.refunds.create(
-                params={"payment_intent": record.payment_intent_id, "amount": stripe_api.cents(order.total_incl_tax)},
+                params={"payment_intent": record.payment_intent_id, "amount": stripe_api.cents(amount)},
                 options={"idempotency_key": f"reemploi-refund-{withdrawal.pk}"},
             )
         except stripe.StripeError as error:
@@ -353,7 +359,7 @@ def withdrawal_refund(*, withdrawal: Withdrawal, actor) -> Withdrawal:
             return withdrawal
         withdrawal.state = Withdrawal.State.REFUNDED
         withdrawal.refund_id = refund_id
-        withdrawal.refunded_amount = order.total_incl_tax
+        withdrawal.refunded_amount = amount
         withdrawal.refunded_at = timezone.now()
         withdrawal.processed_by = actor
         withdrawal.save()

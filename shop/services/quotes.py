@@ -89,6 +89,7 @@ def quote_answer(
             raise AfterSaleRefused(_("Give a unit price for “%(line)s”.") % {"line": line.description})
         line.unit_price, line.lead_time_days = Decimal(price), lead
         line.save(update_fields=["unit_price", "lead_time_days"])
+    quote.shipping = delivery_rate() if quote.fulfilment == Checkout.Fulfilment.DELIVERY else Decimal("0.00")
     quote.state = Quote.State.ANSWERED
     quote.answered_at = timezone.now()
     quote.valid_until = timezone.localdate() + datetime.timedelta(days=valid_days)
@@ -140,8 +141,10 @@ def quote_accept(
     if method not in (Checkout.Method.TRANSFER, Checkout.Method.MANDATE):
         raise AfterSaleRefused(_("A quote is paid on invoice: by bank transfer or mandat administratif."))
     organisation, seller = quote.organisation, quote.association
+    if seller is None:  # answered for the whole network before members sold under their own name
+        raise AfterSaleRefused(_("This quote names no member association to sell: ask for a new one."))
     partner = workshop_partner(seller)
-    shipping = delivery_rate() if quote.fulfilment == Checkout.Fulfilment.DELIVERY else Decimal("0.00")
+    shipping = quote.shipping  # as quoted, whatever the rate today
     lines = list(quote.lines.select_related("product"))
     total = sum((line.unit_price * line.quantity for line in lines), Decimal("0.00")) + shipping
     basket = Basket.objects.create(owner=user, status=Basket.SUBMITTED)

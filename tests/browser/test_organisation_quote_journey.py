@@ -115,11 +115,12 @@ def test_a_ccas_quote_for_ten_delivered_twice_invoiced_paid_and_attested(page, b
     with counter.expect_navigation():
         counter.get_by_role("button", name="Envoyer le devis").click()
     quote.refresh_from_db()
-    assert quote.state == Quote.State.ANSWERED and quote.total() == Decimal("1500.00")
+    assert quote.state == Quote.State.ANSWERED and quote.lines_total() == Decimal("1500.00")
+    assert quote.total() == Decimal("1500.00") + quote.shipping and quote.shipping > 0  # delivery quoted
 
     # The buyer accepts it online with the engagement number and service code.
     problems += blocking_violations(page, f"{base}/boutique/devis/{quote.pk}/")
-    assert "1 500,00" in page.locator("main").inner_text().replace("\xa0", " ").replace("\u202f", " ")
+    assert "1 512,00" in page.locator("main").inner_text().replace("\xa0", " ").replace("\u202f", " ")
     page.get_by_label("Mandat administratif").check()
     page.get_by_label("Numéro d'engagement", exact=False).fill("EJ-2027-0042")
     page.get_by_label("Code service", exact=False).fill("CCAS-INFO")

@@ -168,7 +168,7 @@ def test_quote_request_answer_and_order(client, buyer, shop_staff, stocked_produ
     staff.force_login(shop_staff)
     staff.post(f"/admin/boutique/devis/{quote.pk}/repondre/", {"valid_days": "30", "note": "Prix catalogue."})
     quote.refresh_from_db()
-    assert quote.state == Quote.State.ANSWERED and quote.total() == Decimal("480.00")
+    assert quote.state == Quote.State.ANSWERED and quote.lines_total() == Decimal("480.00")
     assert any(quote.reference in message.subject for message in mail.outbox)
     pdf = client.get(f"/boutique/devis/{quote.pk}/devis.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

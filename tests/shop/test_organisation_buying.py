@@ -71,7 +71,8 @@ def _accepted_quote(organisation, buyer, declic):
         quote_answer(quote=quote, actor=None, association=declic)
     quote_answer(quote=quote, actor=None, association=declic, prices={line.pk: (Decimal("150.00"), 21)})
     quote.refresh_from_db()
-    assert quote.state == Quote.State.ANSWERED and quote.total() == Decimal("1500.00")
+    assert quote.state == Quote.State.ANSWERED and quote.lines_total() == Decimal("1500.00")
+    assert quote.total() == Decimal("1500.00") + quote.shipping and quote.shipping > 0  # delivery quoted
     assert PdfReader(io.BytesIO(quote_pdf_bytes(quote=quote))).pages
     record = quote_accept(
         quote=quote, user=buyer, method=Checkout.Method.MANDATE, purchase_order="EJ-2027-0042", service_code="SC-7"
