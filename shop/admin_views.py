@@ -33,6 +33,7 @@ from devices.scoping import is_coordinator
 from reemploi.admin_steps import ObjectStepView, steps_shown
 from reemploi.downloads import private_download
 from shop import forms
+from shop.einvoice import invoice_pdf_bytes
 from shop.models import Checkout, Invoice, ListedDevice, OrderStatus, Organisation, Quote, Withdrawal
 from shop.selectors import (
     INVOICE_METHODS,
@@ -48,7 +49,7 @@ from shop.selectors import (
 from shop.services import AfterSaleRefused
 from shop.services import orders as order_services
 from shop.services.attestations import attestation_file, years_and_sellers
-from shop.services.invoices import invoice_pdf_bytes, invoices_due, invoices_overdue
+from shop.services.invoices import invoices_due, invoices_overdue
 from shop.services.organisations import organisation_verify
 from shop.services.quotes import quote_answer
 

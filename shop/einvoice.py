@@ -20,12 +20,13 @@ its SIREN as tax registration (BT-32), or O (outside the scope of VAT) when it h
 import io
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from devices.models import Association
+from devices.models import Association, private_storage_of_settings
 from shop.documents import invoice_pdf, late_payment_mention, vat_mention
-from shop.models import Checkout
+from shop.models import Checkout, Invoice
 
 CENT = Decimal("0.01")
 LEVEL = "en16931"
@@ -286,3 +287,15 @@ def _pdfa_finish(document: bytes, metadata: dict) -> bytes:
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+def invoice_pdf_bytes(*, invoice) -> bytes:
+    """The Factur-X PDF of the invoice or credit note, written to the private storage the first time."""
+    storage = private_storage_of_settings()
+    if not invoice.pdf or not storage.exists(invoice.pdf):
+        content = facturx_pdf(invoice)
+        invoice.pdf = storage.save(f"invoices/{invoice.seller.slug}/{invoice.number}.pdf", ContentFile(content))
+        Invoice.objects.filter(pk=invoice.pk).update(pdf=invoice.pdf)
+        return content
+    with storage.open(invoice.pdf, "rb") as handle:
+        return handle.read()

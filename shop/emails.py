@@ -16,9 +16,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from reemploi.queue import enqueue
+from shop.einvoice import invoice_pdf_bytes
 from shop.order_links import order_link_key
 from shop.selectors import pickup_association
-from shop.services.invoices import invoice_pdf_bytes
 
 ORDER_EMAIL_TASK = "shop.tasks.send_order_email"
 QUOTE_EMAIL_TASK = "shop.tasks.send_quote_email"

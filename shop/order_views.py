@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET
 from oscar.core.loading import get_model
 
 from reemploi.downloads import private_download
+from shop.einvoice import invoice_pdf_bytes
 from shop.forms import WithdrawalForm
 from shop.models import Invoice, ListedDevice
 from shop.order_links import guest_order_remember, guest_orders, order_link_valid
 from shop.selectors import INVOICE_METHODS, can_withdraw, pickup_association, withdrawal_deadline
 from shop.services import AfterSaleRefused
-from shop.services.invoices import invoice_pdf_bytes
 from shop.services.orders import withdrawal_request
 
 Order = get_model("order", "Order")

@@ -13,9 +13,9 @@ from oscar.core.loading import get_model
 from devices.models import Association
 from reemploi.downloads import private_download
 from shop.forms import OrganisationForm, OrganisationRolesForm
-from shop.selectors import organisation_of
+from shop.selectors import is_approver, orders_awaiting_approval, organisation_of
 from shop.services import AfterSaleRefused
-from shop.services.approvals import is_approver, order_approve, order_refuse, orders_awaiting_approval
+from shop.services.approvals import order_approve, order_refuse
 from shop.services.attestations import attestation_file, years_and_sellers
 from shop.services.organisations import VERIFIED_FIELDS, organisation_save, organisation_set_roles
 

@@ -70,6 +70,24 @@ def organisation_of(user) -> Organisation | None:
     return Organisation.objects.filter(members=user).first()
 
 
+def is_approver(user, organisation) -> bool:
+    return organisation.approvers.filter(pk=user.pk).exists()
+
+
+def needs_approval(user, organisation, total: Decimal) -> bool:
+    """Whether an order of `user` for `organisation` waits for one of its approvers (above its threshold)."""
+    threshold = organisation.approval_threshold if organisation else None
+    return threshold is not None and total > threshold and not is_approver(user, organisation)
+
+
+def orders_awaiting_approval(organisation):
+    return (
+        Order.objects.filter(checkout__organisation=organisation, status=OrderStatus.AWAITING_APPROVAL)
+        .select_related("user", "checkout")
+        .order_by("date_placed")
+    )
+
+
 def withdrawal_deadline(order) -> datetime.datetime | None:
     record = getattr(order, "checkout", None)
     if record is None or record.handed_over_at is None:

@@ -5,8 +5,11 @@
 - `payments`: card authorisation and capture (Stripe), cancelled authorisations, reconciliation, paid orders;
 - `orders`: after the sale — payments on invoice, devices bound to lines, statuses, cancellation, withdrawal;
 - `organisations`: the buyer organisation's profile and its verification by staff;
-- `quotes`: quote requests, answers, their PDF, and a quote turned into a basket;
-- `invoices`: invoices numbered without gaps and their PDF.
+- `quotes`: quote requests (beyond today's stock), answers line by line, their PDF, acceptance as an order;
+- `invoices`: invoices and credit notes of each seller, numbered without gaps, issued at payment or delivery,
+  their payments and reminders (the Factur-X files are `shop.einvoice`'s);
+- `approvals`: an approver confirms or refuses an organisation's order above its threshold;
+- `attestations`: the reuse attestations (loi AGEC) of a buyer's year of purchases from a seller.
 
 Reads are in `shop.selectors`, e-mails in `shop.emails`. The refusals below carry a message that says which
 rule stopped the step.

@@ -2,34 +2,16 @@
 approval threshold waits for one of its approvers, who confirms or refuses it (refused, it is cancelled and
 its stock freed). Approvers' own orders, and organisations without a threshold, need no approval."""
 
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from shop.emails import order_email_after_commit
 from shop.models import OrderStatus
+from shop.selectors import is_approver
 from shop.services import AfterSaleRefused
 
 Order = get_model("order", "Order")
-
-
-def is_approver(user, organisation) -> bool:
-    return organisation.approvers.filter(pk=user.pk).exists()
-
-
-def needs_approval(user, organisation, total: Decimal) -> bool:
-    threshold = organisation.approval_threshold if organisation else None
-    return threshold is not None and total > threshold and not is_approver(user, organisation)
-
-
-def orders_awaiting_approval(organisation):
-    return (
-        Order.objects.filter(checkout__organisation=organisation, status=OrderStatus.AWAITING_APPROVAL)
-        .select_related("user", "checkout")
-        .order_by("date_placed")
-    )
 
 
 def _waiting(order, user):

@@ -19,7 +19,7 @@ from payments import stripe_api
 from shop.catalogue import catalogue_changed
 from shop.emails import order_email_after_commit
 from shop.models import Checkout, OrderStatus
-from shop.selectors import basket_signature, delivery_rate, pickup_partners, verified_organisation
+from shop.selectors import basket_signature, delivery_rate, needs_approval, pickup_partners, verified_organisation
 from shop.services import CheckoutRefused
 
 OrderCreator = get_class("order.utils", "OrderCreator")
@@ -95,8 +95,6 @@ def checkout_start(*, basket, user, choices: CheckoutChoices) -> Checkout:
     if choices.method == Checkout.Method.AT_PICKUP and choices.fulfilment != Checkout.Fulfilment.PICKUP:
         raise CheckoutRefused(_("Payment at pickup is for orders collected at an association."))
     if organisation is not None and choices.method not in INVOICE_METHODS:
-        from shop.services.approvals import needs_approval
-
         estimate = OrderTotalCalculator().calculate(basket, Free().calculate(basket)).incl_tax
         if needs_approval(user, organisation, estimate):
             raise CheckoutRefused(
@@ -245,8 +243,6 @@ def order_place(*, checkout: Checkout, status: str) -> Checkout:
 def invoice_order_place(*, checkout: Checkout) -> Checkout:
     """Transfer or mandat administratif: the order is placed at once, confirmed (or waiting for an approver
     of the organisation, above its threshold); it is invoiced at delivery and paid after the invoice."""
-    from shop.services.approvals import needs_approval
-
     waits = checkout.user_id and needs_approval(checkout.user, checkout.organisation, checkout.total)
     with transaction.atomic():
         placed = order_place(

@@ -9,23 +9,25 @@ transaction rolled back gives its number back. When an order is invoiced depends
   `payment_days` later (`invoice_issue_delivery`); the payment is recorded later, on the order.
 
 A credit note (`credit_note_issue`) refunds or corrects an invoice, whole or for an amount. The documents
-are Factur-X PDF/A-3 files (`shop.einvoice`), written to the private storage on first use.
+are Factur-X PDF/A-3 files (`shop.einvoice.invoice_pdf_bytes`), written to the private storage on first use.
 """
 
 import datetime
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
 
-from devices.models import Association, private_storage_of_settings
+from devices.models import Association
 from shop.models import Checkout, DocumentCounter, Invoice, InvoiceLine, ListedDevice
 from shop.services import AfterSaleRefused
 
 ZERO = Decimal("0.00")
+SourceType = get_model("payment", "SourceType")
+Source = get_model("payment", "Source")
 # The series a seller numbers: invoices, credit notes and the reuse attestations of `shop.services.attestations`.
 PREFIXES = {**Invoice.PREFIXES, "attestation": "AGEC"}
 
@@ -257,7 +259,6 @@ def invoice_record_payment(*, invoice: Invoice, reference: str, actor=None) -> I
     invoice of an order delivered in full is paid, the order is paid."""
     from shop.emails import order_email_after_commit
     from shop.models import OrderStatus
-    from shop.services.payments import payment_source
 
     invoice = Invoice.objects.select_for_update().select_related("order").get(pk=invoice.pk)
     if invoice.is_credit_note or invoice.paid_at:
@@ -309,18 +310,17 @@ def invoices_remind(*, now=None, every_days: int = 7) -> int:
     return reminded
 
 
-# --- Files ------------------------------------------------------------------------------------------------
-
-
-def invoice_pdf_bytes(*, invoice: Invoice) -> bytes:
-    """The Factur-X PDF of the invoice or credit note, written to the private storage the first time."""
-    from shop.einvoice import facturx_pdf
-
-    storage = private_storage_of_settings()
-    if not invoice.pdf or not storage.exists(invoice.pdf):
-        content = facturx_pdf(invoice)
-        invoice.pdf = storage.save(f"invoices/{invoice.seller.slug}/{invoice.number}.pdf", ContentFile(content))
-        Invoice.objects.filter(pk=invoice.pk).update(pdf=invoice.pdf)
-        return content
-    with storage.open(invoice.pdf, "rb") as handle:
-        return handle.read()
+def payment_source(*, order, checkout: Checkout, reference: str, amount=None) -> None:
+    """Oscar's record of a payment of an order: its method, the amount (the order's total unless an invoice
+    of it is paid alone), the bank's or Stripe's reference."""
+    amount = order.total_incl_tax if amount is None else amount
+    source_type, _created = SourceType.objects.get_or_create(
+        code=checkout.method, defaults={"name": str(checkout.get_method_display())}
+    )
+    Source.objects.create(
+        order=order,
+        source_type=source_type,
+        amount_allocated=amount,
+        amount_debited=amount,
+        reference=reference,
+    )

@@ -20,19 +20,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from oscar.core.loading import get_model
 
 from payments import stripe_api
 from shop.emails import order_email_after_commit
 from shop.models import Checkout, OrderStatus
 from shop.services import CheckoutRefused
 from shop.services.checkout import INVOICE_METHODS, order_place
-from shop.services.invoices import invoice_issue
+from shop.services.invoices import invoice_issue, payment_source
 
 logger = logging.getLogger(__name__)
-
-SourceType = get_model("payment", "SourceType")
-Source = get_model("payment", "Source")
 
 
 def order_mark_paid(*, checkout: Checkout, reference: str = "", actor=None) -> Checkout:
@@ -54,22 +50,6 @@ def order_mark_paid(*, checkout: Checkout, reference: str = "", actor=None) -> C
             order.set_status(OrderStatus.PAID)
             order_email_after_commit(checkout, "paid", invoices=[invoice_issue(order=order, reference=reference)])
     return checkout
-
-
-def payment_source(*, order, checkout: Checkout, reference: str, amount=None) -> None:
-    """Oscar's record of a payment of an order: its method, the amount (the order's total unless an invoice
-    of it is paid alone), the bank's or Stripe's reference."""
-    amount = order.total_incl_tax if amount is None else amount
-    source_type, _created = SourceType.objects.get_or_create(
-        code=checkout.method, defaults={"name": str(checkout.get_method_display())}
-    )
-    Source.objects.create(
-        order=order,
-        source_type=source_type,
-        amount_allocated=amount,
-        amount_debited=amount,
-        reference=reference,
-    )
 
 
 # --- Card payments ------------------------------------------------------------------------------------

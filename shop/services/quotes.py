@@ -18,7 +18,7 @@ from devices.models import private_storage_of_settings
 from shop.documents import quote_pdf
 from shop.emails import order_email_after_commit, quote_email_after_commit
 from shop.models import Checkout, OrderStatus, Quote, QuoteLine
-from shop.selectors import delivery_rate
+from shop.selectors import delivery_rate, needs_approval
 from shop.services import AfterSaleRefused
 from shop.services.listings import workshop_partner
 
@@ -131,8 +131,6 @@ def quote_accept(
     """The buyer accepts the answered quote: an order of the answering member at the quoted prices, on
     transfer or mandat administratif, confirmed at once (or waiting for an approver of the organisation
     above its threshold). Its lines are filled with devices as they become ready."""
-    from shop.services.approvals import needs_approval
-
     quote = Quote.objects.select_for_update().select_related("organisation", "association").get(pk=quote.pk)
     if quote.state != Quote.State.ANSWERED:
         raise AfterSaleRefused(_("This quote cannot be accepted: it is not waiting for an answer of yours."))

@@ -14,12 +14,12 @@ from oscar.core.loading import get_model
 from pypdf import PdfReader
 
 from devices.models import Association
+from shop.einvoice import invoice_pdf_bytes
 from shop.models import Checkout, DocumentCounter, Invoice, ListedDevice, OrderStatus
 from shop.services import AfterSaleRefused
 from shop.services.invoices import (
     credit_note_issue,
     invoice_issue,
-    invoice_pdf_bytes,
     invoices_overdue,
     invoices_remind,
     next_number,
