@@ -168,6 +168,8 @@ def invoice_pdf(invoice) -> bytes:
             notes.append(bank + ".")
     if organisation:
         notes.append(late_payment_mention(public_buyer=organisation.public_buyer))
+        if organisation.public_buyer:
+            notes.append(_("No discount for early payment."))
     notes.append(
         _(
             "Used goods: 2-year legal guarantee of conformity (articles L217-3 ff. of the Code de la consommation); "

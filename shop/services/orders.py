@@ -183,6 +183,15 @@ def _quoted_device(quote_line, line, tag: str, record, actor) -> ListedDevice:
         )
     listed = ListedDevice.objects.select_for_update().filter(device=device, order_line__isnull=True).first()
     if listed is not None:
+        if listed.product_id:
+            stock = (
+                StockRecord.objects.select_for_update().filter(product=listed.product, partner=listed.partner).first()
+            )
+            if stock is not None and stock.net_stock_level < 1:  # every unit on sale is held for orders
+                raise AfterSaleRefused(
+                    _("Device %(tag)s is on sale and every unit of its product is held for other orders.")
+                    % {"tag": tag}
+                )
         return listed
     if device.status != Device.Status.READY:
         raise AfterSaleRefused(

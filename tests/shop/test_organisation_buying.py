@@ -224,3 +224,16 @@ def test_attestations_are_downloaded_by_the_organisations_members_only(client, c
     verified_buyer(stranger_user, name="Mairie d'ailleurs")
     stranger.force_login(stranger_user)
     assert stranger.get(url).status_code == 404
+
+
+def test_a_quote_line_does_not_take_a_device_held_for_another_order(ccas, declic):
+    organisation, buyer = ccas
+    product = listed_product(declic, units=1)
+    Device.objects.filter(shop_listings__product=product).update(ram_gb=8, storage_gb=256)
+    other = factories.UserFactory(email="achats@ecole.example")
+    verified_buyer(other, name="École Saint-Michel")
+    invoice_order(other, [product])  # the only unit, held for that order
+    _quote, record = _accepted_quote(organisation, buyer, declic)
+    tag = ListedDevice.objects.get(product=product).device.asset_tag
+    with pytest.raises(AfterSaleRefused, match="réservées"):
+        order_bind_device(line=record.order.lines.get(), asset_tag=tag, actor=None)
