@@ -16,7 +16,7 @@ Order = get_model("order", "Order")
 
 def _waiting(order, user):
     """The order, locked, if it waits for an approval and `user` approves for its organisation."""
-    order = Order.objects.select_for_update().select_related("checkout__organisation").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("checkout__organisation").get(pk=order.pk)
     organisation = order.checkout.organisation
     if organisation is None or not is_approver(user, organisation):
         raise AfterSaleRefused(_("Only an approver of the organisation confirms its orders."))

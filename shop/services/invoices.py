@@ -159,7 +159,7 @@ def invoice_issue_delivery(*, order) -> Invoice | None:
     have just been delivered; one invoice bills them (the delivery charge with the first), due after the
     seller's payment period. None when every bound device is already invoiced."""
     pending = list(
-        ListedDevice.objects.select_for_update()
+        ListedDevice.objects.select_for_update(of=("self",))
         .filter(order_line__order=order, invoice__isnull=True)
         .select_related("device", "order_line")
         .order_by("order_line_id", "device__asset_tag")
@@ -260,7 +260,7 @@ def invoice_record_payment(*, invoice: Invoice, reference: str, actor=None) -> I
     from shop.emails import order_email_after_commit
     from shop.models import OrderStatus
 
-    invoice = Invoice.objects.select_for_update().select_related("order").get(pk=invoice.pk)
+    invoice = Invoice.objects.select_for_update(of=("self",)).select_related("order").get(pk=invoice.pk)
     if invoice.is_credit_note or invoice.paid_at:
         raise AfterSaleRefused(_("Invoice %(number)s is already paid.") % {"number": invoice.number})
     invoice.paid_at = timezone.now()

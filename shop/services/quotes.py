@@ -131,7 +131,7 @@ def quote_accept(
     """The buyer accepts the answered quote: an order of the answering member at the quoted prices, on
     transfer or mandat administratif, confirmed at once (or waiting for an approver of the organisation
     above its threshold). Its lines are filled with devices as they become ready."""
-    quote = Quote.objects.select_for_update().select_related("organisation", "association").get(pk=quote.pk)
+    quote = Quote.objects.select_for_update(of=("self",)).select_related("organisation", "association").get(pk=quote.pk)
     if quote.state != Quote.State.ANSWERED:
         raise AfterSaleRefused(_("This quote cannot be accepted: it is not waiting for an answer of yours."))
     if quote.valid_until and quote.valid_until < timezone.localdate():
