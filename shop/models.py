@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from devices.models import Association, Device, private_storage_of_settings
@@ -317,6 +318,19 @@ class DocumentCounter(models.Model):
         return f"{self.seller_id} {self.kind} {self.year}: {self.last}"
 
 
+class InvoiceQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """Invoices past their due date, unpaid, with something left once their credit notes are deducted."""
+        credited = Coalesce(
+            models.Sum("credit_notes__total"), models.Value(Decimal("0.00")), output_field=models.DecimalField()
+        )
+        return (
+            self.filter(kind=Invoice.Kind.INVOICE, paid_at__isnull=True, due_date__lt=today)
+            .annotate(credited_amount=credited)
+            .filter(total__gt=models.F("credited_amount"))
+        )
+
+
 class Invoice(models.Model):
     """An invoice or a credit note, issued by the member that sold (its own series, `DocumentCounter`).
 
@@ -351,6 +365,8 @@ class Invoice(models.Model):
     payment_reference = models.CharField(_("payment reference"), max_length=120, blank=True)
     reminded_at = models.DateTimeField(_("last reminded on"), null=True, blank=True)
     pdf = models.CharField(max_length=255, blank=True)  # name in the private storage
+
+    objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invoice")

@@ -175,9 +175,7 @@ def counter_agenda(user) -> dict[str, int]:
         "to_prepare": orders.filter(status=OrderStatus.PAID).count(),
         "awaiting_pickup": orders.filter(status=OrderStatus.READY_FOR_PICKUP).count(),
         "to_deliver": orders.filter(status=OrderStatus.CONFIRMED, checkout__method__in=INVOICE_METHODS).count(),
-        "overdue_invoices": counter_invoices(user)
-        .filter(kind="invoice", paid_at__isnull=True, due_date__lt=timezone.localdate())
-        .count(),
+        "overdue_invoices": counter_invoices(user).overdue(timezone.localdate()).count(),
         "withdrawals_to_refund": counter_withdrawals(user).filter(state=Withdrawal.State.REQUESTED).count(),
         "quotes_to_answer": counter_quotes(user).filter(state=Quote.State.REQUESTED).count(),
         "organisations_to_verify": counter_organisations(user).filter(verified_at__isnull=True).count(),

@@ -285,12 +285,10 @@ def invoice_record_payment(*, invoice: Invoice, reference: str, actor=None) -> I
 
 def invoices_overdue(*, sellers=None, today=None):
     """Invoices past their due date and still unpaid (credited in full ones aside), oldest first."""
-    today = today or timezone.localdate()
-    invoices = Invoice.objects.filter(kind=Invoice.Kind.INVOICE, paid_at__isnull=True, due_date__lt=today)
+    invoices = Invoice.objects.overdue(today or timezone.localdate())
     if sellers is not None:
         invoices = invoices.filter(seller__in=sellers)
-    invoices = invoices.select_related("seller", "order__checkout__organisation").order_by("due_date", "pk")
-    return [invoice for invoice in invoices if invoice.total - credited_total(invoice) > ZERO]
+    return list(invoices.select_related("seller", "order__checkout__organisation").order_by("due_date", "pk"))
 
 
 def invoices_remind(*, now=None, every_days: int = 7) -> int:
