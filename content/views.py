@@ -102,6 +102,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /compte/",
         "Disallow: /donateurs/",
+        "Disallow: /relais/",
         "Disallow: /boutique/panier/",
         "Disallow: /boutique/commande/",
         "Disallow: /boutique/dashboard/",

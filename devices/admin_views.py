@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
+from wagtail import hooks
 from wagtail.admin import messages
 
 from devices import forms, imports, inventory, selectors, services, tabular
@@ -262,12 +263,6 @@ class ReleaseView(DeviceActionView):
     button_class = "button button-secondary"
 
 
-class DonateView(DeviceActionView):
-    slug, label, form_class = "donate", gettext_lazy("Donate"), forms.DonateForm
-    allowed_statuses = services.DONATABLE
-    service = staticmethod(services.device_donate)
-
-
 class RecycleView(DeviceActionView):
     slug, label, form_class = "recycle", gettext_lazy("Recycle (DEEE)"), forms.RecycleForm
     service = staticmethod(services.device_recycle)
@@ -343,7 +338,6 @@ ACTION_VIEWS: list[type[DeviceActionView]] = [
     UnlistView,
     ReserveView,
     ReleaseView,
-    DonateView,
     RecycleView,
     HarvestView,
     TransferView,
@@ -353,14 +347,22 @@ ACTION_VIEWS: list[type[DeviceActionView]] = [
 ]
 
 
+def device_steps() -> list[type[DeviceActionView]]:
+    """The registry's steps, with those other apps add (the donation programmes' allocation and donation, by
+    the Wagtail hook `register_device_steps`) before the end-of-life ones."""
+    added = [step for hook in hooks.get_hooks("register_device_steps") for step in hook()]
+    end_of_life = ACTION_VIEWS.index(RecycleView)
+    return [*ACTION_VIEWS[:end_of_life], *added, *ACTION_VIEWS[end_of_life:]]
+
+
 def allowed_actions(device: Device) -> list[type[DeviceActionView]]:
     """The steps the device's status allows, in workshop order."""
-    return [action for action in ACTION_VIEWS if action.allows(device)]
+    return [action for action in device_steps() if action.allows(device)]
 
 
 def device_page(request, device: Device, *, bound: tuple | None = None):
     """The device, its actions and its timeline; `bound` = (action view, form) re-displayed after a refusal."""
-    actions = steps_shown(ACTION_VIEWS, device, bound=bound, user=request.user)
+    actions = steps_shown(device_steps(), device, bound=bound, user=request.user)
     events = list(device.events.select_related("actor", "association"))
     batch_pks = {e.data.get("batch") for e in events if isinstance(e.data.get("batch"), int)}
     batches = {b.pk: b for b in IntakeBatch.objects.select_related("donor").filter(pk__in=batch_pks)}
@@ -416,6 +418,8 @@ def workshop_home(request):
         (Status.IN_TRANSIT, _("On their way between two associations")),
         (Status.LISTED, _("On sale")),
         (Status.RESERVED, _("In the rental pool")),
+        (Status.ALLOCATED, _("Allocated to a relay partner, not received yet")),
+        (Status.AT_PARTNER, _("At a relay partner, not handed over yet")),
     ]
     waiting = [
         {"label": label, "count": figures["by_status"].get(status, 0), "url": f"{index}?status={status}"}

@@ -20,13 +20,11 @@ from devices import services
 from devices.inventory import TARGET_FIELD, TARGETS
 from devices.models import (
     Association,
-    BeneficiaryCategory,
     Device,
     DevicePhoto,
     Donor,
     IntakeBatch,
     Membership,
-    territory_validator,
 )
 from devices.tags import asset_tag_normalize
 from devices.uploads import CERTIFICATE_UPLOAD, HARDWARE_REPORT_UPLOAD, REPORT_UPLOAD, TABLE_UPLOAD
@@ -295,22 +293,6 @@ class ReserveForm(ActionForm):
 
 class ReleaseForm(ActionForm):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
-
-
-class DonateForm(ActionForm):
-    programme = forms.CharField(label=_("Donation programme"), max_length=150)
-    beneficiary_category = forms.ChoiceField(label=_("Beneficiary category"), choices=BeneficiaryCategory.choices)
-    territory = forms.CharField(
-        label=_("Territory"),
-        max_length=5,
-        help_text=_("Département code (35, 2A, 974) or commune INSEE code (35238). No personal data."),
-    )
-    occurred_at = PastDateField(label=_("Date"), required=False)
-
-    def clean_territory(self):
-        territory = self.cleaned_data["territory"].strip().upper()
-        territory_validator(territory)
-        return territory
 
 
 class RecycleForm(ActionForm):

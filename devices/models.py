@@ -373,6 +373,8 @@ class Device(models.Model):
         RECYCLED = "recycled", _("Recycled (DEEE)")
         PARTS = "parts", _("Harvested for parts")
         IN_TRANSIT = "in_transit", _("In transit to another association")
+        ALLOCATED = "allocated", _("Allocated to a relay partner")
+        AT_PARTNER = "at_partner", _("At the relay partner")
 
     REUSED = (Status.SOLD, Status.RENTED, Status.DONATED)
     ENDED = (Status.RECYCLED, Status.PARTS)
@@ -426,6 +428,8 @@ class Device(models.Model):
     outcome_category = models.CharField(_("beneficiary category"), max_length=30, blank=True, editable=False)
     outcome_territory = models.CharField(_("territory"), max_length=5, blank=True, editable=False)
     outcome_department = models.CharField(_("département"), max_length=3, blank=True, editable=False)
+    # Who handed it to its beneficiary, for a donation through a relay partner: the partner's kind only.
+    outcome_partner_kind = models.CharField(_("handed over by"), max_length=20, blank=True, editable=False)
     outcome_at = models.DateTimeField(_("outcome on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered on"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated on"), auto_now=True)
@@ -492,6 +496,29 @@ class BeneficiaryCategory(models.TextChoices):
     OTHER_PROGRAMME = "programme_other", _("Beneficiary of another programme")
 
 
+class PartnerKind(models.TextChoices):
+    """The kind of relay partner that hands a donated device to its beneficiary: what the passport and the
+    donor report say of it."""
+
+    MISSION_LOCALE = "mission_locale", _("Mission locale")
+    CCAS = "ccas", _("CCAS (social action centre)")
+    SCHOOL = "school", _("School")
+    ASSOCIATION = "association", _("Association")
+    FRANCE_SERVICES = "france_services", _("France Services")
+    OTHER = "other", _("Other social partner")
+
+
+class AgeBracket(models.TextChoices):
+    """A beneficiary's age, as reports count it: a bracket, never a birth date."""
+
+    UNDER_16 = "under_16", _("Under 16")
+    FROM_16_TO_25 = "16_25", _("16 to 25")
+    FROM_26_TO_44 = "26_44", _("26 to 44")
+    FROM_45_TO_64 = "45_64", _("45 to 64")
+    FROM_65 = "65_plus", _("65 and over")
+    UNKNOWN = "unknown", _("Not given")
+
+
 class DeviceEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ValidationError(_("Device events are never modified: record a correction instead."))
@@ -526,8 +553,13 @@ class DeviceEvent(models.Model):
         TRANSFER_RECEIVED = "transfer_received", _("Received from another association")
         TRANSFER_CANCELLED = "transfer_cancelled", _("Transfer cancelled")
         CORRECTED = "corrected", _("Correction")
+        ALLOCATED = "allocated", _("Allocated to a relay partner")
+        PARTNER_RECEIVED = "partner_received", _("Received by the relay partner")
+        HANDED_OVER = "handed_over", _("Handed over to a beneficiary")
+        PARTNER_RETURNED = "partner_returned", _("Returned by the relay partner")
+        CHANNEL_CHOSEN = "channel_chosen", _("Channel chosen")
 
-    OUTCOMES = (Kind.SOLD, Kind.RENTED, Kind.DONATED)
+    OUTCOMES = (Kind.SOLD, Kind.RENTED, Kind.DONATED, Kind.HANDED_OVER)
 
     device = models.ForeignKey(Device, verbose_name=_("device"), on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)

@@ -107,6 +107,16 @@ def batch_report_pdf(report, *, source_text: str) -> bytes:
                 [90, 25, 25],
             ),
         ]
+    if report.by_chain:
+        story += [
+            pdf.space(5),
+            Paragraph(_("From the member to the beneficiary"), styles["Heading2"]),
+            pdf.table(
+                [[_("Refurbished by"), _("Through a relay partner"), _("Beneficiary category"), _("Devices")]]
+                + [[member, partner or "—", beneficiary, n] for member, partner, beneficiary, n in report.by_chain],
+                [45, 40, 60, 20],
+            ),
+        ]
     if report.by_category:
         story += [
             pdf.space(5),

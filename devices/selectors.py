@@ -7,7 +7,15 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 
 from devices import environment
-from devices.models import BeneficiaryCategory, Device, DeviceEvent, Donor, IntakeBatch, department_of
+from devices.models import (
+    BeneficiaryCategory,
+    Device,
+    DeviceEvent,
+    Donor,
+    IntakeBatch,
+    PartnerKind,
+    department_of,
+)
 
 IMPACT_CACHE_KEY = "devices:impact-figures"
 Status = Device.Status
@@ -25,6 +33,8 @@ class BatchReport:
     by_device_category: list[tuple[str, int]] = field(default_factory=list)
     # The members that refurbished the batch's devices (the holder, after any transfer): name, devices, reused.
     by_member: list[tuple[str, int, int]] = field(default_factory=list)
+    # The chain to the beneficiaries: (member, relay partner kind or "", beneficiary category label, devices).
+    by_chain: list[tuple[str, str, str, int]] = field(default_factory=list)
     environment: dict = field(default_factory=dict)
 
     @property
@@ -55,6 +65,13 @@ def batch_report(batch: IntakeBatch) -> BatchReport:
     device_labels = dict(Device.Category.choices)
     report.by_device_category = [(device_labels[c], n) for c, n in sorted(reused_by_kind.items())]
     report.environment = environment.avoided(reused_by_kind)
+    partner_kinds = dict(PartnerKind.choices)
+    report.by_chain = [
+        (member, str(partner_kinds.get(kind, kind)), str(labels.get(cat, cat)), n)
+        for member, kind, cat, n in reused.values_list("association__name", "outcome_partner_kind", "outcome_category")
+        .annotate(n=Count("pk"))
+        .order_by("association__name", "-n", "outcome_partner_kind", "outcome_category")
+    ]
     report.by_member = list(
         devices.values_list("association__name")
         .annotate(n=Count("pk"), reused=Count("pk", filter=Q(status__in=Device.REUSED)))
@@ -119,14 +136,18 @@ LIFE_KINDS = (*DeviceEvent.OUTCOMES, DeviceEvent.Kind.RETURNED, DeviceEvent.Kind
 def passport_events(device: Device) -> dict:
     """What the passport shows of the log: the last successful erasure, the last test and the second lives."""
     kinds = [DeviceEvent.Kind.ERASED, DeviceEvent.Kind.TESTED, *LIFE_KINDS]
-    events = list(device.events.filter(kind__in=kinds).order_by("occurred_at", "pk"))
+    events = list(device.events.filter(kind__in=kinds).select_related("association").order_by("occurred_at", "pk"))
     erasure = next((e for e in reversed(events) if e.kind == DeviceEvent.Kind.ERASED and e.erasure_succeeded), None)
     test = next((e for e in reversed(events) if e.kind == DeviceEvent.Kind.TESTED), None)
     categories = dict(BeneficiaryCategory.choices)
+    partner_kinds = dict(PartnerKind.choices)
     lives = [
         {
             "kind": event.get_kind_display(),
             "month": event.occurred_at,
+            "member": event.association.name,
+            # A relay partner by its kind only (a Mission locale, a CCAS), as the donor report tells it.
+            "partner": partner_kinds.get((event.data or {}).get("partner_kind", ""), ""),
             "beneficiary": categories.get((event.data or {}).get("beneficiary_category", ""), ""),
             # A commune (INSEE code) is too precise for a public page: its département only.
             "territory": department_of((event.data or {}).get("territory", "")),

@@ -20,6 +20,7 @@ from wagtail.images.models import Image
 from wagtail.models import Collection
 
 from devices.models import (
+    AgeBracket,
     Association,
     BeneficiaryCategory,
     Device,
@@ -28,6 +29,7 @@ from devices.models import (
     DevicePhoto,
     HardwareReport,
     IntakeBatch,
+    PartnerKind,
     department_of,
     private_storage,
     territory_validator,
@@ -42,6 +44,10 @@ WORKSHOP = (Status.RECEIVED, Status.IN_WORKSHOP, Status.READY)
 LISTABLE = DONATABLE = RESERVABLE = (Status.READY,)
 UNLISTABLE = SELLABLE = (Status.LISTED,)
 RELEASABLE = RENTABLE = (Status.RESERVED,)
+ALLOCATABLE = (Status.READY,)
+PARTNER_RECEIVABLE = (Status.ALLOCATED,)
+HANDABLE = (Status.AT_PARTNER,)
+PARTNER_RETURNABLE = (Status.ALLOCATED, Status.AT_PARTNER)
 ERASURE_RESULTS = ("success", "failure")
 INTAKE_TIME = time(8, 0)  # an earlier day's intake, before any step dated that day (`_as_datetime`: noon)
 BULK_CHUNK = 500  # rows per statement of a bulk registration (SQLite allows 32,766 parameters)
@@ -178,6 +184,7 @@ def _set_outcome(device: Device, beneficiary_category: str, territory: str) -> N
 
 def _clear_outcome(device: Device) -> None:
     device.outcome_category = device.outcome_territory = device.outcome_department = ""
+    device.outcome_partner_kind = ""
     device.outcome_at = None
 
 
@@ -761,12 +768,14 @@ def _outcome(
     territory: str,
     data: dict,
     occurred_at=None,
+    partner_kind: str = "",
 ) -> DeviceEvent:
     beneficiary_category, territory = _validate_outcome(beneficiary_category, territory)
     device = _locked(device)
     _require_status(device, allowed, refusal)
     _require_erasure(device)
     _set_outcome(device, beneficiary_category, territory)
+    device.outcome_partner_kind = partner_kind
     data = {**data, "beneficiary_category": beneficiary_category, "territory": territory}
     return _record(device, kind=kind, actor=actor, status_after=status_after, data=data, occurred_at=occurred_at)
 
@@ -832,6 +841,146 @@ def device_donate(
         territory=territory,
         data={"programme": programme.strip()},
         occurred_at=occurred_at,
+    )
+
+
+# --- Donations through a relay partner ------------------------------------------------------------------
+# A programme's device goes to a relay partner (a Mission locale, a CCAS…), which hands it to a beneficiary it
+# supports: allocated → at the partner → handed over (the outcome), or back to the workshop. The programme and
+# the partner are named in the events; who the beneficiary is never is (a category, an age bracket, a territory).
+
+
+def _partner_data(programme: str, partner: str, partner_kind: str) -> dict:
+    if not programme.strip():
+        raise ValidationError({"programme": _("Name the donation programme.")})
+    if not partner.strip():
+        raise ValidationError({"partner": _("Name the relay partner.")})
+    if partner_kind not in PartnerKind.values:
+        raise ValidationError({"partner_kind": _("Choose the relay partner's kind from the list.")})
+    return {"programme": programme.strip(), "partner": partner.strip(), "partner_kind": partner_kind}
+
+
+@transaction.atomic
+def device_allocate(
+    *, device: Device, actor, programme: str, partner: str, partner_kind: str, reference: str = "", occurred_at=None
+) -> DeviceEvent:
+    """Set a ready, erased device aside for a relay partner of a donation programme (it leaves the workshop)."""
+    data = _partner_data(programme, partner, partner_kind)
+    device = _locked(device)
+    _require_status(
+        device, ALLOCATABLE, _("Device %(tag)s cannot be allocated to a relay partner: it is “%(status)s”.")
+    )
+    _require_erasure(device)
+    return _record(
+        device,
+        kind=Kind.ALLOCATED,
+        actor=actor,
+        status_after=Status.ALLOCATED,
+        data={**data, "reference": reference},
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def device_partner_receive(
+    *, device: Device, actor, partner: str, programme: str = "", occurred_at=None
+) -> DeviceEvent:
+    """The relay partner records that the device reached it."""
+    device = _locked(device)
+    _require_status(
+        device,
+        PARTNER_RECEIVABLE,
+        _("The receipt of device %(tag)s by a relay partner cannot be recorded: it is “%(status)s”."),
+    )
+    return _record(
+        device,
+        kind=Kind.PARTNER_RECEIVED,
+        actor=actor,
+        status_after=Status.AT_PARTNER,
+        data={"programme": programme.strip(), "partner": partner.strip()},
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def device_hand_over(
+    *,
+    device: Device,
+    actor,
+    programme: str,
+    partner: str,
+    partner_kind: str,
+    beneficiary_category: str,
+    territory: str,
+    age_bracket: str = AgeBracket.UNKNOWN,
+    situation: str = "",
+    reference: str = "",
+    occurred_at=None,
+) -> DeviceEvent:
+    """The relay partner hands the device to a beneficiary: the donation's outcome, told by category, age
+    bracket, territory and situation only (`reference` is the allocation's, never the beneficiary's)."""
+    data = _partner_data(programme, partner, partner_kind)
+    if age_bracket not in AgeBracket.values:
+        raise ValidationError({"age_bracket": _("Choose an age bracket from the list.")})
+    event = _outcome(
+        device,
+        kind=Kind.HANDED_OVER,
+        status_after=Status.DONATED,
+        allowed=HANDABLE,
+        refusal=_("Device %(tag)s cannot be handed over to a beneficiary: it is “%(status)s”."),
+        actor=actor,
+        beneficiary_category=beneficiary_category,
+        territory=territory,
+        data={**data, "age_bracket": age_bracket, "situation": situation.strip(), "reference": reference},
+        occurred_at=occurred_at,
+        partner_kind=partner_kind,
+    )
+    return event
+
+
+@transaction.atomic
+def device_partner_return(
+    *, device: Device, actor, partner: str, condition: str, programme: str = "", note: str = "", occurred_at=None
+) -> DeviceEvent:
+    """The relay partner gives back a device it did not hand over (unused or broken): back to the workshop,
+    to be tested again. It never left the partner's hands for a beneficiary's: its erasure still holds."""
+    if not condition.strip():
+        raise ValidationError({"condition": _("Say in what condition the device comes back.")})
+    device = _locked(device)
+    _require_status(
+        device,
+        PARTNER_RETURNABLE,
+        _("The return of device %(tag)s by a relay partner cannot be recorded: it is “%(status)s”."),
+    )
+    device.tests_passed = False
+    return _record(
+        device,
+        kind=Kind.PARTNER_RETURNED,
+        actor=actor,
+        status_after=Status.IN_WORKSHOP,
+        data={"programme": programme.strip(), "partner": partner.strip(), "condition": condition.strip()},
+        note=note,
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def device_channel_choose(*, device: Device, actor, proposed: str, chosen: str, reason: str = "") -> DeviceEvent:
+    """Staff accept the channel a member's allocation rules propose for a ready device, or choose another one
+    (then with a reason). The status does not change: the chosen channel's own step follows."""
+    if not chosen.strip():
+        raise ValidationError({"chosen": _("Choose a channel.")})
+    if proposed and chosen != proposed and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for not following the proposed channel.")})
+    device = _locked(device)
+    _require_status(device, ALLOCATABLE, _("No channel can be chosen for device %(tag)s: it is “%(status)s”."))
+    return _record(
+        device,
+        kind=Kind.CHANNEL_CHOSEN,
+        actor=actor,
+        status_after=device.status,
+        data={"proposed": proposed, "chosen": chosen, "overridden": bool(proposed and chosen != proposed)},
+        note=reason.strip(),
     )
 
 

@@ -14,9 +14,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from wagtail import hooks
 
 from devices import environment, selectors
-from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch
+from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch, PartnerKind
 from devices.pdf import batch_report_pdf
 from devices.tags import asset_tag_normalize
 from reemploi.downloads import private_download, private_file_response
@@ -72,11 +73,14 @@ def donor_home(request):
     donors = list(request.user.donors.all())
     if not donors:
         return render(request, "devices/donor_none.html", status=403)
+    # Other apps add their sections (the donation programmes the donors give to: hook `donor_portal_sections`).
+    sections = [html for hook in hooks.get_hooks("donor_portal_sections") if (html := hook(request, donors))]
     return render(
         request,
         "devices/donor_home.html",
         {
             "donors": [(donor, selectors.donor_batches_with_members(donor)) for donor in donors],
+            "sections": sections,
         },
     )
 
@@ -123,11 +127,13 @@ def donor_batch_csv(request, pk):
             _("Département"),
             _("Erased on"),
             _("Erasure method"),
+            _("Through a relay partner"),
         ]
     )
     labels = dict(Device.Category.choices)
     statuses = dict(Device.Status.choices)
     beneficiaries = dict(BeneficiaryCategory.choices)
+    partner_kinds = dict(PartnerKind.choices)
     for d in selectors.donor_devices(batch).iterator(chunk_size=2000):
         row = [
             d.asset_tag,
@@ -141,6 +147,7 @@ def donor_batch_csv(request, pk):
             d.outcome_department,
             timezone.localtime(d.erased_at).date().isoformat() if d.erased_at else "",
             d.erasure_method or "",
+            partner_kinds.get(d.outcome_partner_kind, ""),
         ]
         writer.writerow([csv_cell(cell) for cell in row])
     return response

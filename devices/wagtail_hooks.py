@@ -318,7 +318,7 @@ class DeviceViewSet(RegistryViewSet):
         return None
 
     def get_urlpatterns(self):
-        actions = [action.urlpattern() for action in admin_views.ACTION_VIEWS]
+        actions = [action.urlpattern() for action in admin_views.device_steps()]
         patterns = [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),

@@ -65,6 +65,7 @@ urlpatterns = (
         path("webhooks/stripe/", stripe_webhook, name="stripe_webhook"),
         path("location/", include("rental.urls")),
         path("", include("devices.urls")),
+        path("", include("programmes.urls")),
         path("recherche/", content_views.search, name="search"),
         path("sitemap.xml", sitemap, name="sitemap"),
         path("robots.txt", content_views.robots_txt, name="robots_txt"),

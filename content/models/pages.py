@@ -23,13 +23,13 @@ from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
-from content import map as brittany_map
 from content import routing
 from content.blocks import BaseStreamBlock
 from content.feeds import NewsFeed
 from content.models.snippets import Partner
 from content.tasks import send_plain_email
 from devices.selectors import impact_figures, member_live_figures
+from reemploi import map as brittany_map
 from reemploi.queue import enqueue
 from reemploi.ratelimits import form_rate_limited
 

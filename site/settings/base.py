@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rental",
     "demo",
     "network",
+    "programmes",
     "reemploi",  # the toolkit: its management commands (backup, restore) and tasks
     "django_guid",  # the request id (X-Request-ID) in responses and log lines
     # Wagtail
@@ -257,6 +258,8 @@ CELERY_BEAT_SCHEDULE = {
     "rental-reminders": {"task": "rental.tasks.send_reminders", "schedule": 86400.0},
     "rental-purge": {"task": "rental.tasks.purge_applications", "schedule": 86400.0},
     "rental-allocate-waitlist": {"task": "rental.tasks.allocate_waitlist", "schedule": 900.0},
+    # Relay partners reminded of the programme devices they have not handed over yet.
+    "programmes-remind-partners": {"task": "programmes.tasks.remind_partners", "schedule": crontab(hour=9, minute=30)},
     # The database and the stored files, every night (`manage.py backup`; BACKUP_* below).
     "backup-nightly": {"task": "reemploi.tasks.backup_nightly", "schedule": crontab(hour=3, minute=15)},
 }

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.models import PageViewRestriction
 
-from content import map as brittany_map
 from content.models import MemberPage, Partner
+from reemploi import map as brittany_map
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -99,6 +99,16 @@ def bring_to(device: Device, status: str, actor) -> Device:
         make_ready(device, actor)
         if status in (S.LISTED, S.SOLD):
             services.device_list_for_sale(device=device, actor=actor)
+        if status in (S.ALLOCATED, S.AT_PARTNER):
+            services.device_allocate(
+                device=device,
+                actor=actor,
+                programme="La Poste → jeunes",
+                partner="Mission locale",
+                partner_kind="mission_locale",
+            )
+        if status == S.AT_PARTNER:
+            services.device_partner_receive(device=device, actor=actor, partner="Mission locale")
         if status in (S.RESERVED, S.RENTED):
             services.device_reserve_for_rental(device=device, actor=actor)
         if status == S.SOLD:

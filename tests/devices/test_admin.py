@@ -102,6 +102,7 @@ def test_workshop_group_holds_exactly_the_workshop_permissions():
         "devices.view_device",
         "devices.view_deviceevent",
         "devices.operate_device",
+        "programmes.view_allocation",  # the allocations of the member's devices to relay partners
     }
 
 
@@ -298,7 +299,9 @@ def test_the_page_offers_only_the_steps_the_status_allows(workshop, workshop_use
 
     assert 'id="action-erase"' in received_html and 'id="action-list"' not in received_html
     assert 'id="action-donate"' not in received_html and 'id="action-correct"' in received_html
-    assert 'id="action-list"' in ready_html and 'id="action-donate"' in ready_html
+    assert 'id="action-list"' in ready_html and 'id="action-reserve"' in ready_html
+    # Without a programme that the member refurbishes for, no donation or allocation is offered.
+    assert 'id="action-donate"' not in ready_html and 'id="action-allocate"' not in ready_html
     assert 'id="action-release"' not in ready_html
 
 
@@ -410,27 +413,6 @@ def test_a_correction_keeps_the_old_and_new_values(workshop, batch):
     assert device.ram_gb == 16
     event = device.events.get(kind=Kind.CORRECTED)
     assert event.data == {"before": {"ram_gb": "None"}, "after": {"ram_gb": "16"}} and event.note == "Barrette ajoutée"
-
-
-def test_donation_records_category_and_territory(workshop, workshop_user, batch):
-    device = ready_device(batch, workshop_user)
-
-    response = workshop.post(
-        action_url(device, "donate"),
-        {
-            "donate-programme": "Mission locale du Pays de Redon",
-            "donate-beneficiary_category": "youth_mission_locale",
-            "donate-territory": "35236",
-        },
-    )
-
-    assert response.status_code == 302
-    device.refresh_from_db()
-    assert (device.status, device.outcome_category, device.outcome_department) == (
-        Status.DONATED,
-        "youth_mission_locale",
-        "35",
-    )
 
 
 # --- Erasure runs --------------------------------------------------------------------------------

@@ -153,7 +153,8 @@ def test_csv_lists_every_device_with_its_status_outcome_and_erasure(client, owne
     assert response["Content-Disposition"] == f'attachment; filename="lot-{batch.pk}-appareils.csv"'
     assert response.content.startswith("\ufeff".encode())
     header, *rows = _csv_rows(response)
-    assert len(header) == 11 and len(rows) == 7
+    assert len(header) == 12 and len(rows) == 7
+    assert header[-1] == "Par un partenaire relais"
     by_tag = {row[0]: row for row in rows}
     assert [row[0] for row in rows] == sorted(by_tag)
     sold = by_tag[spread["sold_ccas"].asset_tag]
@@ -176,9 +177,10 @@ def test_csv_lists_every_device_with_its_status_outcome_and_erasure(client, owne
         "",
         timezone.localdate().isoformat(),
         "NIST SP 800-88 Purge",
+        "",
     ]
     recycled = by_tag[spread["recycled"].asset_tag]
-    assert recycled[5:] == [str(S.RECYCLED.label), "Déclic", "", "", "", ""]  # recycled without erasure
+    assert recycled[5:] == [str(S.RECYCLED.label), "Déclic", "", "", "", "", ""]  # recycled without erasure
     assert "ORDER-555" not in response.content.decode("utf-8-sig")
 
 

@@ -158,6 +158,50 @@ SERVICES = {
         K.DONATED,
         lambda s: S.DONATED,
     ),
+    "allocate": (
+        lambda d, a, o: services.device_allocate(
+            device=d, actor=a, programme="La Poste → jeunes", partner="Mission locale", partner_kind="mission_locale"
+        ),
+        (S.READY,),
+        K.ALLOCATED,
+        lambda s: S.ALLOCATED,
+    ),
+    "partner_receive": (
+        lambda d, a, o: services.device_partner_receive(device=d, actor=a, partner="Mission locale"),
+        (S.ALLOCATED,),
+        K.PARTNER_RECEIVED,
+        lambda s: S.AT_PARTNER,
+    ),
+    "hand_over": (
+        lambda d, a, o: services.device_hand_over(
+            device=d,
+            actor=a,
+            programme="La Poste → jeunes",
+            partner="Mission locale",
+            partner_kind="mission_locale",
+            beneficiary_category="youth_mission_locale",
+            territory="35236",
+            age_bracket="16_25",
+            situation="Demandeur d'emploi",
+        ),
+        (S.AT_PARTNER,),
+        K.HANDED_OVER,
+        lambda s: S.DONATED,
+    ),
+    "partner_return": (
+        lambda d, a, o: services.device_partner_return(
+            device=d, actor=a, partner="Mission locale", condition="Inutilisé"
+        ),
+        (S.ALLOCATED, S.AT_PARTNER),
+        K.PARTNER_RETURNED,
+        lambda s: S.IN_WORKSHOP,
+    ),
+    "channel_choose": (
+        lambda d, a, o: services.device_channel_choose(device=d, actor=a, proposed="sale", chosen="sale"),
+        (S.READY,),
+        K.CHANNEL_CHOSEN,
+        lambda s: S.READY,
+    ),
     "return": (
         lambda d, a, o: services.device_return(device=d, actor=a, condition="bon état"),
         (S.SOLD, S.RENTED, S.DONATED),

@@ -57,6 +57,16 @@ OUTLINE = [
 ]
 
 
+# Where each département's figure is drawn (near its centre): Brittany's four and the neighbours in the frame.
+DEPARTMENT_CENTRES = {
+    "22": (-2.85, 48.42),
+    "29": (-4.1, 48.2),
+    "35": (-1.68, 48.12),
+    "56": (-2.85, 47.85),
+    "44": (-1.75, 47.45),
+}
+
+
 def project(lon: float, lat: float) -> tuple[float, float]:
     """SVG coordinates (x, y) of a point given in degrees."""
     x = (float(lon) - LON_MIN) * _X_SCALE * SCALE

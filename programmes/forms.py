@@ -1,0 +1,170 @@
+"""Forms of the programme steps on the device page and of the relay partners' portal."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from devices.forms import ActionForm, PastDateField
+from devices.models import AgeBracket, BeneficiaryCategory, territory_validator
+from programmes import services
+from programmes.models import Allocation, Programme, RelayPartner
+
+EMPTY_CHOICE = [("", "---------")]
+
+
+class PartnerSelect(forms.Select):
+    """Each partner's option says which programmes it serves: the page keeps only those of the chosen
+    programme (the service checks it again)."""
+
+    def __init__(self, *args, programmes_of: dict[int, list[int]] | None = None, **kwargs):
+        self.programmes_of = programmes_of or {}
+        super().__init__(*args, **kwargs)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        key = getattr(value, "value", value)
+        if key:
+            option["attrs"]["data-programmes"] = " ".join(str(pk) for pk in self.programmes_of.get(int(key), []))
+        return option
+
+
+class CategorySelect(forms.Select):
+    """Each beneficiary category's option says which programmes offer it (filtered on the page as above)."""
+
+    def __init__(self, *args, programmes_of: dict[str, list[int]] | None = None, **kwargs):
+        self.programmes_of = programmes_of or {}
+        super().__init__(*args, **kwargs)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["data-programmes"] = " ".join(str(pk) for pk in self.programmes_of.get(value, []))
+        return option
+
+
+class AllocateForm(ActionForm):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
+    partner = forms.ModelChoiceField(
+        label=_("Relay partner"),
+        queryset=RelayPartner.objects.none(),
+        help_text=_("Only the partners of the chosen programme."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        programmes = list(services.programmes_for_device(self.device)) if self.device else []
+        self.fields["programme"].queryset = Programme.objects.filter(pk__in=[p.pk for p in programmes])
+        self.fields["programme"].widget.attrs["data-filters"] = f"{self.add_prefix('partner')}"
+        served: dict[int, list[int]] = {}
+        for programme in programmes:
+            for partner in programme.partners.all():
+                served.setdefault(partner.pk, []).append(programme.pk)
+        self.fields["partner"].queryset = RelayPartner.objects.filter(pk__in=served)
+        self.fields["partner"].widget = PartnerSelect(programmes_of=served)
+
+    def clean(self):
+        cleaned = super().clean()
+        programme, partner = cleaned.get("programme"), cleaned.get("partner")
+        if programme and partner and not programme.partners.filter(pk=partner.pk).exists():
+            self.add_error("partner", _("%(partner)s is not a relay partner of this programme.") % {"partner": partner})
+        return cleaned
+
+
+class ProgrammeDonateForm(ActionForm):
+    """A donation made by the member itself, within a programme: no category is chosen for the user, and
+    only the programme's categories are offered."""
+
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
+    beneficiary_category = forms.ChoiceField(label=_("Beneficiary category"), choices=EMPTY_CHOICE)
+    territory = forms.CharField(
+        label=_("Territory"),
+        max_length=5,
+        help_text=_("Département code (35, 2A, 974) or commune INSEE code (35238). No personal data."),
+    )
+    occurred_at = PastDateField(label=_("Date"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        programmes = list(services.programmes_for_device(self.device)) if self.device else []
+        self.fields["programme"].queryset = Programme.objects.filter(pk__in=[p.pk for p in programmes])
+        self.fields["programme"].widget.attrs["data-filters"] = f"{self.add_prefix('beneficiary_category')}"
+        offered: dict[str, list[int]] = {}
+        for programme in programmes:
+            for value in programme.categories:
+                offered.setdefault(value, []).append(programme.pk)
+        labels = dict(BeneficiaryCategory.choices)
+        field = self.fields["beneficiary_category"]
+        field.choices = EMPTY_CHOICE + [
+            (value, labels[value]) for value in BeneficiaryCategory.values if value in offered
+        ]
+        field.widget = CategorySelect(choices=field.choices, programmes_of=offered)
+
+    def clean_territory(self):
+        territory = self.cleaned_data["territory"].strip().upper()
+        territory_validator(territory)
+        return territory
+
+    def clean(self):
+        cleaned = super().clean()
+        programme, category = cleaned.get("programme"), cleaned.get("beneficiary_category")
+        if programme and category and category not in programme.categories:
+            self.add_error("beneficiary_category", _("Choose one of the programme's beneficiary categories."))
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        return {**self.cleaned_data, "programme": self.cleaned_data["programme"].name}
+
+
+# --- The relay partners' portal --------------------------------------------------------------------------
+
+
+class HandOverForm(forms.Form):
+    handed_over_on = forms.DateField(
+        label=_("Date of the hand-over"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    beneficiary_category = forms.ChoiceField(label=_("Beneficiary category"))
+    age_bracket = forms.ChoiceField(label=_("Age bracket"), choices=EMPTY_CHOICE + list(AgeBracket.choices))
+    territory = forms.CharField(
+        label=_("Where the beneficiary lives"),
+        max_length=5,
+        help_text=_("Département code (35) or commune INSEE code (35236): never an address."),
+    )
+    situation = forms.ChoiceField(label=_("Situation"), required=False)
+    partner_reference = forms.CharField(
+        label=_("Your own reference (optional)"),
+        max_length=50,
+        required=False,
+        help_text=_("A file number of yours if you keep one: never the beneficiary's name."),
+    )
+
+    def __init__(self, *args, allocation: Allocation, **kwargs):
+        super().__init__(*args, **kwargs)
+        programme = allocation.programme
+        self.fields["beneficiary_category"].choices = EMPTY_CHOICE + programme.category_choices()
+        situations = programme.situation_list()
+        if situations:
+            self.fields["situation"].choices = EMPTY_CHOICE + [(s, s) for s in situations]
+            self.fields["situation"].required = True
+        else:
+            del self.fields["situation"]
+        if allocation.partner.territory and not self.is_bound:
+            self.fields["territory"].initial = allocation.partner.territory
+
+    def clean_territory(self):
+        territory = self.cleaned_data["territory"].strip().upper()
+        territory_validator(territory)
+        return territory
+
+
+class ReturnForm(forms.Form):
+    condition = forms.ChoiceField(
+        label=_("Condition"), choices=Allocation.ReturnCondition.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("What happened (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

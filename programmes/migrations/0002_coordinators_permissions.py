@@ -1,0 +1,47 @@
+"""The network coordinators (group created by devices) run the donation programmes and their relay partners;
+the workshops see the allocations of their own members."""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+PERMISSIONS = {
+    "Network coordinators": [
+        "view_programme",
+        "add_programme",
+        "change_programme",
+        "view_relaypartner",
+        "add_relaypartner",
+        "change_relaypartner",
+        "view_allocation",
+    ],
+    "Workshop": ["view_allocation"],
+}
+
+
+def add_permissions(apps, schema_editor):
+    create_permissions(
+        global_apps.get_app_config("programmes"), apps=apps, verbosity=0, using=schema_editor.connection.alias
+    )
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        for codename in codenames:
+            group.permissions.add(Permission.objects.get(content_type__app_label="programmes", codename=codename))
+
+
+def remove_permissions(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for group in Group.objects.filter(name__in=PERMISSIONS):
+        group.permissions.remove(*group.permissions.filter(content_type__app_label="programmes"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("programmes", "0001_initial"),
+        ("devices", "0005_network_coordinators_group"),
+        ("devices", "0010_relay_partners"),
+    ]
+
+    operations = [migrations.RunPython(add_permissions, remove_permissions)]

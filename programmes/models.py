@@ -1,0 +1,220 @@
+"""Donation programmes and the relay partners that hand their devices to beneficiaries.
+
+A programme (e.g. La Poste's laptops for the young people the Mission locale du Pays de Redon supports) names
+its donors or funder, the members that refurbish its devices, the relay partners that meet the beneficiaries,
+the beneficiary categories and situations it serves, its territory, quota and period.
+
+An allocation is one device's way through a relay partner (each change goes through `programmes.services`,
+which also writes the device's event in the registry):
+
+    allocated ──► received (by the partner) ──► handed_over (to a beneficiary: the donation's outcome)
+    allocated / received ──► returned (unused or broken, back to the member's workshop)
+
+The registry never holds a beneficiary's name: a category, an age bracket, a territory, a situation from
+the programme's list, and the partner's own reference if it keeps one.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from devices.models import AgeBracket, Association, BeneficiaryCategory, Device, Donor, PartnerKind, territory_validator
+
+
+class RelayPartner(models.Model):
+    """An organisation that meets the beneficiaries (Mission locale, CCAS, school, association), with its own
+    staff accounts: they see the devices allocated to it, never the donors' internal data."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("identifier"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
+    territory = models.CharField(
+        _("territory"),
+        max_length=5,
+        blank=True,
+        validators=[territory_validator],
+        help_text=_("Département code (35) or commune INSEE code (35236) where it works."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Receives the reminders, with its staff."))
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff accounts"),
+        blank=True,
+        related_name="relay_partners",
+        help_text=_("The people of this partner who use the relay portal (/relais/)."),
+    )
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("relay partner")
+        verbose_name_plural = _("relay partners")
+
+    def __str__(self):
+        return self.name
+
+
+def _categories_validator(value):
+    if not isinstance(value, list) or not value or set(value) - set(BeneficiaryCategory.values):
+        raise ValidationError(_("Choose at least one beneficiary category from the list."))
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def active(self, on=None):
+        day = on or timezone.localdate()
+        return self.filter(starts_on__lte=day).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day))
+
+
+class Programme(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("identifier"), unique=True, help_text=_("In addresses: /donateurs/programmes/<id>/."))
+    story = models.TextField(_("story"), blank=True, help_text=_("What the programme is for, told to its donors."))
+    donors = models.ManyToManyField(Donor, verbose_name=_("donors"), blank=True, related_name="programmes")
+    funder = models.ForeignKey(
+        Donor,
+        verbose_name=_("funder"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funded_programmes",
+    )
+    members = models.ManyToManyField(Association, verbose_name=_("refurbishing members"), related_name="programmes")
+    partners = models.ManyToManyField(RelayPartner, verbose_name=_("relay partners"), related_name="programmes")
+    categories = models.JSONField(
+        _("eligible beneficiary categories"), default=list, validators=[_categories_validator]
+    )
+    situations = models.TextField(
+        _("situations"),
+        blank=True,
+        help_text=_("One per line (e.g. job seeker, student): the partner chooses one at each hand-over."),
+    )
+    territory = models.CharField(_("territory"), max_length=200, blank=True, help_text=_("E.g. Pays de Redon."))
+    quota = models.PositiveIntegerField(_("quota"), null=True, blank=True, help_text=_("Devices at most; empty: none."))
+    starts_on = models.DateField(_("starts on"), default=timezone.localdate)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    receipt_terms = models.TextField(
+        _("what the beneficiary signs"),
+        blank=True,
+        help_text=_("Printed on the hand-over receipt above the signatures."),
+    )
+    loan_to_own = models.BooleanField(_("loan to own"), default=False)
+    loan_terms = models.TextField(_("loan-to-own terms"), blank=True)
+    reminder_days = models.PositiveSmallIntegerField(
+        _("reminder after (days)"),
+        default=30,
+        help_text=_("The partner is reminded of a device not handed over after this many days."),
+    )
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("donation programme")
+        verbose_name_plural = _("donation programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="programmes_dates_in_order",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def situation_list(self) -> list[str]:
+        return [line.strip() for line in self.situations.splitlines() if line.strip()]
+
+    def category_choices(self) -> list[tuple[str, str]]:
+        labels = dict(BeneficiaryCategory.choices)
+        return [(value, labels[value]) for value in self.categories if value in labels]
+
+    def is_active(self, on=None) -> bool:
+        day = on or timezone.localdate()
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class Allocation(models.Model):
+    class Status(models.TextChoices):
+        ALLOCATED = "allocated", _("To receive")
+        RECEIVED = "received", _("At the partner")
+        HANDED_OVER = "handed_over", _("Handed over")
+        RETURNED = "returned", _("Returned")
+
+    class ReturnCondition(models.TextChoices):
+        UNUSED = "unused", _("Unused")
+        BROKEN = "broken", _("Broken or damaged")
+
+    OPEN = (Status.ALLOCATED, Status.RECEIVED)
+
+    device = models.ForeignKey(Device, verbose_name=_("device"), on_delete=models.PROTECT, related_name="allocations")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    partner = models.ForeignKey(
+        RelayPartner, verbose_name=_("relay partner"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    association = models.ForeignKey(
+        Association, verbose_name=_("member"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ALLOCATED)
+    allocated_at = models.DateTimeField(_("allocated on"), default=timezone.now)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received on"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    beneficiary_category = models.CharField(
+        _("beneficiary category"), max_length=30, choices=BeneficiaryCategory.choices, blank=True
+    )
+    age_bracket = models.CharField(_("age bracket"), max_length=10, choices=AgeBracket.choices, blank=True)
+    territory = models.CharField(_("territory"), max_length=5, blank=True)
+    department = models.CharField(_("département"), max_length=3, blank=True)
+    situation = models.CharField(_("situation"), max_length=100, blank=True)
+    partner_reference = models.CharField(
+        _("partner's own reference"),
+        max_length=50,
+        blank=True,
+        help_text=_("A file number of yours if you keep one: never the beneficiary's name."),
+    )
+    returned_at = models.DateTimeField(_("returned on"), null=True, blank=True)
+    return_condition = models.CharField(_("condition"), max_length=10, choices=ReturnCondition.choices, blank=True)
+    return_note = models.TextField(_("note"), blank=True)
+    reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-allocated_at", "-pk"]
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device"],
+                condition=models.Q(status__in=["allocated", "received"]),
+                name="programmes_one_open_allocation_per_device",
+            )
+        ]
+        indexes = [models.Index(fields=["partner", "status"]), models.Index(fields=["programme", "status"])]
+
+    def __str__(self):
+        return f"{self.device.asset_tag} → {self.partner}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    def reminder_due(self, now=None) -> bool:
+        """Not handed over after the programme's reminder delay, and not reminded within that delay."""
+        now = now or timezone.now()
+        delay = timedelta(days=self.programme.reminder_days)
+        since = self.reminded_at or self.received_at or self.allocated_at
+        return self.is_open and since + delay <= now
