@@ -19,7 +19,7 @@ SHOP = "Shop"
 RENTAL = "Rental"
 COORDINATORS = "Network coordinators"
 GROUPS = (EDITORS, MODERATORS, WORKSHOP, SHOP, RENTAL, COORDINATORS)
-CUSTOMER_ROLES = ("donor", "buyer", "trainee")
+CUSTOMER_ROLES = ("donor", "buyer", "trainee", "partner")
 # e-mail, first name, role (superuser, a group name or a customer role), French label, where to go
 USERS = [
     ("admin@reemploi.example", "Administratrice", "superuser", "administration", "tout le site, /admin/"),
@@ -29,7 +29,8 @@ USERS = [
     ("atelier@reemploi.example", "Technicien·ne", WORKSHOP, "atelier", "registre des appareils (/admin/atelier/)"),
     ("region@reemploi.example", "Région Bretagne", "donor", "donateur", "espace donateurs (/donateurs/)"),
     ("boutique@reemploi.example", "Vendeuse", SHOP, "boutique", "commandes (/admin/boutique/commandes/)"),
-    ("ccas@reemploi.example", "CCAS de Redon", "buyer", "acheteur pro", "achat sur facture (/boutique/)"),
+    ("ccas@reemploi.example", "CCAS de Redon", "buyer", "acheteur pro", "achat sur facture (/boutique/), relais"),
+    ("relais@reemploi.example", "Soizic", "partner", "relais", "Mission locale : remises (/relais/)"),
     ("location@reemploi.example", "Maëlle", RENTAL, "location", "demandes de location (/admin/location/demandes/)"),
     ("atelier.rennes@reemploi.example", "Erwan", WORKSHOP, "atelier", "atelier de Rennes Ordi Partage"),
     ("boutique.rennes@reemploi.example", "Katell", SHOP, "boutique", "comptoir de Rennes Ordi Partage"),

@@ -94,7 +94,8 @@ REGION_PLAN = [
     (Device.Category.SERVER, 6, {"sold": 2, "recycled": 4}),
     (Device.Category.OTHER, 4, {"recycled": 4}),
 ]
-LAPOSTE_PLAN = [(Device.Category.LAPTOP, 40, {"donated_youth": 30, "ready": 6, "workshop": 4})]
+# Its ready laptops go to the La Poste → Mission locale programme (`programmes.demo`), the rest to the shop.
+LAPOSTE_PLAN = [(Device.Category.LAPTOP, 40, {"ready": 36, "workshop": 4})]
 # Smaller batches of the Région's second operation, handed to three other members so that the network has
 # several workshops with devices on sale and laptops in their rental pools: (member slug, reference, date).
 MEMBER_BATCHES = [
@@ -246,15 +247,6 @@ def _follow(device, plan, *, actor, rng, when: date):
             programme="Équipement d'associations locales",
             beneficiary_category=rng.choice(ORG_CATEGORIES),
             territory=territory,
-            occurred_at=when,
-        )
-    elif plan == "donated_youth":
-        services.device_donate(
-            device=device,
-            actor=actor,
-            programme="Mission locale du Pays de Redon",
-            beneficiary_category=BeneficiaryCategory.YOUTH_MISSION_LOCALE,
-            territory="35236",
             occurred_at=when,
         )
 

@@ -8,6 +8,7 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Circle, Drawing, Polygon, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.platypus import TableStyle
 
 from devices import environment
 from reemploi import map as brittany_map
@@ -58,20 +59,24 @@ def hand_over_receipt_pdf(allocation) -> bytes:
             for line in paragraph.splitlines():
                 if line.strip():
                     story.append(pdf.text(line.strip(), normal))
+    signatures = pdf.table(
+        [
+            [_("Beneficiary (name, written by hand)"), _("For the partner")],
+            ["\n\n", "\n\n"],
+            [_("Signature"), _("Signature")],
+            ["\n\n\n", "\n\n\n"],
+        ],
+        [85, 85],
+    )
+    signatures.setStyle(
+        TableStyle([("ALIGN", (0, 0), (-1, -1), "LEFT"), ("BACKGROUND", (0, 2), (-1, 2), pdf.HEADER_BACKGROUND)])
+    )
     day = date_format(allocation.handed_over_on, "j F Y") if allocation.handed_over_on else "____ / ____ / ________"
     story += [
         pdf.space(6),
         pdf.text(_("Date: %(day)s") % {"day": day}, normal),
         pdf.space(8),
-        pdf.table(
-            [
-                [_("Beneficiary (name, written by hand)"), _("For the partner")],
-                ["\n\n", "\n\n"],
-                [_("Signature"), _("Signature")],
-                ["\n\n\n", "\n\n\n"],
-            ],
-            [85, 85],
-        ),
+        signatures,
         *pdf.small_print(
             [
                 _(
@@ -127,7 +132,7 @@ def _department_map(by_department) -> Drawing:
         x, y = at(*centre)
         radius = 4 * mm * (n / largest) ** 0.5 + 1.5 * mm
         drawing.add(Circle(x, y, radius, fillColor=BAR, strokeColor=colors.white, fillOpacity=0.85))
-        drawing.add(String(x, y - radius - 9, f"{code} : {n}", fontName=pdf.FONT_BOLD, fontSize=8, textAnchor="middle"))
+        drawing.add(String(x + radius + 2, y - 3, f"{code} : {n}", fontName=pdf.FONT_BOLD, fontSize=8))
     return drawing
 
 
@@ -196,8 +201,12 @@ def programme_report_pdf(report, *, source_text: str) -> bytes:
             pdf.space(3),
             pdf.text(_("Relay partners"), heading),
             pdf.table(
-                [[_("Partner"), _("Kind"), _("Allocated"), _("Handed over"), _("Returned")], *report.partners],
-                [60, 45, 22, 22, 22],
+                [[_("Partner"), _("Kind"), _("Allocated"), _("Handed over"), _("Returned")]]
+                + [
+                    [pdf.text(name, sheet["Small"]), pdf.text(kind, sheet["Small"]), n, given, back]
+                    for name, kind, n, given, back in report.partners
+                ],
+                [55, 50, 22, 22, 22],
             ),
         ]
     if report.members:
@@ -228,7 +237,7 @@ def programme_report_pdf(report, *, source_text: str) -> bytes:
                 [factor.label, factor.kg_co2e, number_format(factor.kg_device, 1)]
                 for factor in environment.FACTORS.values()
             ],
-            [60, 60, 30],
+            [45, 75, 40],
         ),
         pdf.text(source_text, sheet["Italic"]),
         *pdf.small_print(

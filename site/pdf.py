@@ -51,9 +51,13 @@ def styles():
     return sheet
 
 
+# Characters the embedded font lacks, and what is printed instead: the narrow no-break space of French number
+# groups, the arrow of a programme's name ("La Poste → jeunes…").
+FONT_SUBSTITUTES = str.maketrans({"\u202f": "\xa0", "\u2192": "->"})
+
+
 def _plain(value) -> str:
-    # The narrow no-break space (French number groups) is not in the font: the no-break space is.
-    return escape(str(value).replace("\u202f", "\xa0"))
+    return escape(str(value).translate(FONT_SUBSTITUTES))
 
 
 def text(value, style) -> Paragraph:

@@ -10,6 +10,8 @@ from wagtail.models import Page, Revision
 from content.models import MemberPage, NewsPage, Partner, StoryPage
 from demo.users import PASSWORD, USERS
 from devices.models import Device, DeviceEvent, IntakeBatch
+from programmes.models import Allocation, Programme, RelayPartner
+from programmes.selectors import programme_report
 from shop.models import ListedDevice, Listing
 
 
@@ -23,6 +25,7 @@ def _counts():
         "events": DeviceEvent.objects.count(),
         "listings": Listing.objects.count(),
         "listed": ListedDevice.objects.count(),
+        "allocations": Allocation.objects.count(),
     }
 
 
@@ -36,6 +39,10 @@ def test_demo_builds_everything_and_is_idempotent(client, home_page):
     assert NewsPage.objects.live().count() >= 6 and StoryPage.objects.live().count() >= 3
     assert IntakeBatch.objects.filter(donor__name="Région Bretagne", received_on__year=2022).get().devices.count() > 300
     assert first["listed"] > 0
+    # The La Poste → Mission locale du Pays de Redon programme, hand-overs over many months, devices pending.
+    report = programme_report(Programme.objects.get(slug="laposte-mission-locale-pays-de-redon"))
+    assert report.handed_over >= 20 and report.pending > 0 and report.returned > 0 and len(report.by_month) >= 6
+    assert RelayPartner.objects.get(slug="mission-locale-pays-de-redon").users.filter(email="relais@reemploi.example")
     assert client.login(email="moderateur@reemploi.example", password="demo-reemploi-2026")
 
     out = io.StringIO()

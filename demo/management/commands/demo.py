@@ -5,6 +5,8 @@
 2. the public site (`content.demo`): pages (a page per member association), partners, news and stories,
    legal pages, forms, site settings, editorial roles;
 3. one login per role across the platform (`demo.users`);
+   then the donation programme (`programmes.demo`): La Poste's laptops handed by the Mission locale du Pays
+   de Redon to young people, before the shop lists the devices still ready;
 4. the shop (`shop.demo`): the registry's ready devices listed under products, the CCAS buyer;
 5. the rental portal (`rental.demo`): programmes and applications in several states.
 Then it prints a summary and the demo logins.
@@ -21,6 +23,7 @@ from content import demo as content_demo
 from content.models import FormPage, MemberPage, NewsPage, Partner, StoryPage
 from demo.users import PASSWORD, USERS, users_ensure
 from devices import demo as registry_demo
+from programmes import demo as programmes_demo
 from rental import demo as rental_demo
 from shop import demo as shop_demo
 
@@ -33,6 +36,7 @@ class Command(BaseCommand):
             registry = registry_demo.load()
             content = content_demo.load()
             users_ensure()
+            programmes_demo.load()
         shop_demo.load(stdout=self.stdout, verbosity=options["verbosity"])
         rental_demo.load(PASSWORD)
         if options["verbosity"]:
