@@ -59,8 +59,8 @@ class AllocateForm(ActionForm):
         for programme in programmes:
             for partner in programme.partners.all():
                 served.setdefault(partner.pk, []).append(programme.pk)
-        self.fields["partner"].queryset = RelayPartner.objects.filter(pk__in=served)
         self.fields["partner"].widget = PartnerSelect(programmes_of=served)
+        self.fields["partner"].queryset = RelayPartner.objects.filter(pk__in=served)  # sets the widget's choices
 
     def clean(self):
         cleaned = super().clean()

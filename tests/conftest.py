@@ -108,7 +108,8 @@ def ensure_site_tree():
 
 def ensure_base_data():
     """What migrations put in a new database and a flush removes: page tree, sites, roles, workflow, and the
-    groups that our apps' migrations create (each such migration names its GROUP_NAME and PERMISSIONS)."""
+    groups that our apps' migrations create (each such migration names its GROUP_NAME and PERMISSIONS, or its
+    GROUP_PERMISSIONS: group name → permissions)."""
     import importlib
     import pkgutil
 
@@ -118,15 +119,17 @@ def ensure_base_data():
 
     home = ensure_site_tree()
     roles_ensure()
-    for app in ("devices", "shop", "rental"):
+    for app in ("devices", "shop", "rental", "programmes"):
         package = importlib.import_module(f"{app}.migrations")
         for module_info in pkgutil.iter_modules(package.__path__):
             migration = importlib.import_module(f"{app}.migrations.{module_info.name}")
-            if not (hasattr(migration, "GROUP_NAME") and hasattr(migration, "PERMISSIONS")):
-                continue
-            group, _created = Group.objects.get_or_create(name=migration.GROUP_NAME)
-            for app_label, codename in migration.PERMISSIONS:
-                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            groups = dict(getattr(migration, "GROUP_PERMISSIONS", {}))
+            if hasattr(migration, "GROUP_NAME") and hasattr(migration, "PERMISSIONS"):
+                groups[migration.GROUP_NAME] = migration.PERMISSIONS
+            for name, permissions in groups.items():
+                group, _created = Group.objects.get_or_create(name=name)
+                for app_label, codename in permissions:
+                    group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return home
 
 

@@ -5,17 +5,20 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-PERMISSIONS = {
+GROUP_PERMISSIONS = {
     "Network coordinators": [
-        "view_programme",
-        "add_programme",
-        "change_programme",
-        "view_relaypartner",
-        "add_relaypartner",
-        "change_relaypartner",
-        "view_allocation",
+        ("programmes", codename)
+        for codename in (
+            "view_programme",
+            "add_programme",
+            "change_programme",
+            "view_relaypartner",
+            "add_relaypartner",
+            "change_relaypartner",
+            "view_allocation",
+        )
     ],
-    "Workshop": ["view_allocation"],
+    "Workshop": [("programmes", "view_allocation")],
 }
 
 
@@ -25,15 +28,15 @@ def add_permissions(apps, schema_editor):
     )
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, codenames in PERMISSIONS.items():
+    for name, permissions in GROUP_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
-        for codename in codenames:
-            group.permissions.add(Permission.objects.get(content_type__app_label="programmes", codename=codename))
+        for app_label, codename in permissions:
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
 def remove_permissions(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name__in=PERMISSIONS):
+    for group in Group.objects.filter(name__in=GROUP_PERMISSIONS):
         group.permissions.remove(*group.permissions.filter(content_type__app_label="programmes"))
 
 

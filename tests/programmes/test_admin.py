@@ -24,7 +24,8 @@ def test_a_technician_allocates_a_ready_device_to_a_partner_of_the_programme(
     device = ready()
     page = workshop.get(reverse("workshop_devices:detail", args=[device.pk])).content.decode()
     assert 'id="action-allocate"' in page and 'id="action-donate"' in page
-    assert f'data-programmes="{programme.pk}"' in page  # each partner says which programmes it serves
+    # Each partner's option says which programmes it serves.
+    assert f'<option value="{mission_locale.pk}" data-programmes="{programme.pk}">' in page
 
     response = workshop.post(
         _step(device, "allocate"), {"allocate-programme": programme.pk, "allocate-partner": mission_locale.pk}
