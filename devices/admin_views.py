@@ -153,6 +153,7 @@ class DeviceActionView(ObjectStepView):
     object_kwarg = "device"
     form_class = forms.ActionForm
     allowed_statuses: tuple[str, ...] = services.WORKSHOP
+    placed_before = "recycle"  # where a step added by another app goes on the device page (`device_steps`)
 
     @classmethod
     def get_form(cls, device: Device, data=None, files=None):
@@ -348,11 +349,13 @@ ACTION_VIEWS: list[type[DeviceActionView]] = [
 
 
 def device_steps() -> list[type[DeviceActionView]]:
-    """The registry's steps, with those other apps add (the donation programmes' allocation and donation, by
-    the Wagtail hook `register_device_steps`) before the end-of-life ones."""
-    added = [step for hook in hooks.get_hooks("register_device_steps") for step in hook()]
-    end_of_life = ACTION_VIEWS.index(RecycleView)
-    return [*ACTION_VIEWS[:end_of_life], *added, *ACTION_VIEWS[end_of_life:]]
+    """The registry's steps, with those other apps add (the donation programmes' channel, allocation and
+    donation, by the Wagtail hook `register_device_steps`), each before the step its `placed_before` names."""
+    steps = list(ACTION_VIEWS)
+    for step in [step for hook in hooks.get_hooks("register_device_steps") for step in hook()]:
+        slugs = [existing.slug for existing in steps]
+        steps.insert(slugs.index(step.placed_before) if step.placed_before in slugs else len(steps), step)
+    return steps
 
 
 def allowed_actions(device: Device) -> list[type[DeviceActionView]]:

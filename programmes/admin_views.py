@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from devices import services as registry
 from devices.admin_views import DeviceActionView
 from programmes import forms, services
+from programmes.models import AllocationRule
 
 
 class AllocateView(DeviceActionView):
@@ -37,4 +38,28 @@ class DonateView(DeviceActionView):
         return super().allows(device, user) and services.programmes_for_device(device).exists()
 
 
-DEVICE_STEPS = [AllocateView, DonateView]
+class ChannelView(DeviceActionView):
+    """The member's allocation rules propose a channel for a ready device; staff follow it or choose another
+    with a reason (an event of the log), then record the channel's own step."""
+
+    slug, label, form_class = "channel", gettext_lazy("Channel proposed by the rules"), forms.ChannelForm
+    allowed_statuses = registry.ALLOCATABLE
+    service = staticmethod(services.channel_choose)
+    button_class = "button button-secondary"
+    placed_before = "list"  # first among a ready device's steps
+
+    @classmethod
+    def allows(cls, device, user=None) -> bool:
+        return (
+            super().allows(device, user) and AllocationRule.objects.filter(association=device.association_id).exists()
+        )
+
+    def success_message(self, device, choice) -> str:
+        label = dict(AllocationRule.Channel.choices)[choice["chosen"]]
+        return _("Channel recorded for %(tag)s: %(channel)s. Record its step below.") % {
+            "tag": device.asset_tag,
+            "channel": label,
+        }
+
+
+DEVICE_STEPS = [ChannelView, AllocateView, DonateView]

@@ -1,6 +1,7 @@
 """The demo's donation programme: La Poste's laptops, refurbished by Déclic, handed by the Mission locale du
 Pays de Redon to the young people it supports (and a few by the CCAS de Redon), with hand-overs spread over
-several months, devices still at the partners, one to receive and returns to the workshop.
+several months, devices still at the partners, one to receive and returns to the workshop; and the
+allocation rules of two members.
 
 Runs after the registry's demo (the La Poste batch's ready laptops) and the demo logins (the partners'
 staff), before the shop lists the devices still ready. Running it again changes nothing.
@@ -16,7 +17,7 @@ from devices import services as registry
 from devices.demo import LAPOSTE_REF
 from devices.models import Association, Device, Donor, IntakeBatch, PartnerKind
 from programmes import services
-from programmes.models import Programme, RelayPartner
+from programmes.models import AllocationRule, Programme, RelayPartner
 
 PROGRAMME_SLUG = "laposte-mission-locale-pays-de-redon"
 SITUATIONS = ["Demandeur d'emploi", "En formation", "En recherche d'alternance", "Étudiant"]
@@ -86,6 +87,29 @@ def _programme(partners) -> Programme:
     return programme
 
 
+def _rules(programme: Programme) -> None:
+    """The order of channels at two members: Déclic serves the programme first, then its rental pool, then the
+    shop; Rennes Ordi Partage keeps its rental pool stocked before selling."""
+    Channel = AllocationRule.Channel
+    lines = {
+        "declic": [
+            {"channel": Channel.PROGRAMME, "programme": programme, "category": "laptop", "min_grade": "B"},
+            {"channel": Channel.RENTAL, "category": "laptop", "rental_minimum": 8},
+            {"channel": Channel.SALE},
+        ],
+        "rennes-ordi-partage": [
+            {"channel": Channel.RENTAL, "category": "laptop", "rental_minimum": 5},
+            {"channel": Channel.SALE},
+        ],
+    }
+    for slug, rules in lines.items():
+        member = Association.objects.filter(slug=slug).first()
+        if member is None or member.allocation_rules.exists():
+            continue
+        for position, fields in enumerate(rules, start=1):
+            AllocationRule.objects.create(association=member, position=position, **fields)
+
+
 def _at(day: date) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, 10, 0))
 
@@ -93,6 +117,7 @@ def _at(day: date) -> datetime:
 def load() -> dict:
     partners = _partners()
     programme = _programme(partners)
+    _rules(programme)
     if programme.allocations.exists():
         return {"allocations": 0}
     batch = IntakeBatch.objects.filter(reference=LAPOSTE_REF).first()

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from devices.forms import ActionForm, PastDateField
 from devices.models import AgeBracket, BeneficiaryCategory, territory_validator
-from programmes import services
-from programmes.models import Allocation, Programme, RelayPartner
+from programmes import selectors, services
+from programmes.models import Allocation, AllocationRule, Programme, RelayPartner
 
 EMPTY_CHOICE = [("", "---------")]
 
@@ -113,6 +113,30 @@ class ProgrammeDonateForm(ActionForm):
 
     def service_kwargs(self) -> dict:
         return {**self.cleaned_data, "programme": self.cleaned_data["programme"].name}
+
+
+class ChannelForm(ActionForm):
+    """The channel the member's rules propose, to follow or to change with a reason."""
+
+    chosen = forms.ChoiceField(label=_("Channel"), choices=AllocationRule.Channel.choices)
+    reason = forms.CharField(
+        label=_("Reason, if you choose another channel"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposal = selectors.channel_proposed(self.device) if self.device else None
+        if self.proposal:
+            self.fields["chosen"].initial = self.proposal.channel
+            self.fields["chosen"].help_text = _("Proposed by your rules (line %(position)s): %(label)s.") % {
+                "position": self.proposal.rule.position,
+                "label": self.proposal.label,
+            }
+        else:
+            self.fields["chosen"].help_text = _("No line of your rules fits this device: choose its channel.")
 
 
 # --- The relay partners' portal --------------------------------------------------------------------------

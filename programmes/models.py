@@ -218,3 +218,65 @@ class Allocation(models.Model):
         delay = timedelta(days=self.programme.reminder_days)
         since = self.reminded_at or self.received_at or self.allocated_at
         return self.is_open and since + delay <= now
+
+
+class AllocationRule(models.Model):
+    """One line of a member's order of channels for its ready devices: the first line that matches a device
+    (its category, its grade at least) and whose channel still has room proposes that channel."""
+
+    class Channel(models.TextChoices):
+        PROGRAMME = "programme", _("A donation programme (within its quota)")
+        RENTAL = "rental", _("The rental pool (up to a minimum)")
+        SALE = "sale", _("Sale in the shop")
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("member"), on_delete=models.CASCADE, related_name="allocation_rules"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=1, help_text=_("Lower first."))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rules",
+        help_text=_("For the programme channel."),
+    )
+    category = models.CharField(
+        _("device category"), max_length=20, choices=Device.Category.choices, blank=True, help_text=_("Empty: any.")
+    )
+    min_grade = models.CharField(
+        _("grade at least"), max_length=1, choices=Device.Grade.choices, blank=True, help_text=_("Empty: any.")
+    )
+    rental_minimum = models.PositiveSmallIntegerField(
+        _("rental pool minimum"),
+        null=True,
+        blank=True,
+        help_text=_("For the rental channel: devices of this category kept in the pool. Empty: always."),
+    )
+
+    class Meta:
+        ordering = ["association", "position", "pk"]
+        verbose_name = _("allocation rule")
+        verbose_name_plural = _("allocation rules")
+
+    def __str__(self):
+        return f"{self.association} #{self.position}: {self.get_channel_display()}"
+
+    def clean(self):
+        if self.channel == self.Channel.PROGRAMME and not self.programme_id:
+            raise ValidationError({"programme": _("Choose the programme of this line.")})
+        if self.channel != self.Channel.PROGRAMME and self.programme_id:
+            raise ValidationError({"programme": _("Only a programme line names a programme.")})
+        member = self.association_id
+        if self.programme_id and member and not self.programme.members.filter(pk=member).exists():
+            raise ValidationError({"programme": _("This member does not refurbish devices for that programme.")})
+
+    def matches(self, device: Device) -> bool:
+        if self.category and device.category != self.category:
+            return False
+        if self.min_grade:
+            # A is the best grade: "at least B" accepts A and B.
+            return bool(device.grade) and device.grade <= self.min_grade
+        return True

@@ -8,8 +8,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from devices import environment
-from devices.models import AgeBracket, BeneficiaryCategory, DeviceEvent, PartnerKind
-from programmes.models import Allocation, Programme, RelayPartner
+from devices.models import AgeBracket, BeneficiaryCategory, Device, DeviceEvent, PartnerKind
+from programmes.models import Allocation, AllocationRule, Programme, RelayPartner
 
 Status = Allocation.Status
 
@@ -146,3 +146,40 @@ def programmes_with_fill(queryset=None):
 
 def partner_summary(partner: RelayPartner) -> dict[str, int]:
     return dict(partner.allocations.values_list("status").annotate(n=Count("pk")).order_by())
+
+
+@dataclass
+class ChannelProposal:
+    channel: str  # an AllocationRule.Channel value
+    label: str
+    rule: AllocationRule
+    programme: Programme | None = None
+
+
+def channel_proposed(device) -> ChannelProposal | None:
+    """The channel the device's member's rules propose for it (None without rules, or when no line fits):
+    the first line, in order, that matches the device and whose channel has room — a running programme
+    under its quota, a rental pool under its minimum, or the sale."""
+    Channel = AllocationRule.Channel
+    rules = list(AllocationRule.objects.filter(association=device.association_id).select_related("programme"))
+    pool = None
+    for rule in rules:
+        if not rule.matches(device):
+            continue
+        if rule.channel == Channel.PROGRAMME:
+            programme = rule.programme
+            in_quota = programme.allocations.exclude(status=Status.RETURNED).count() if programme.quota else 0
+            if programme.is_active() and (programme.quota is None or in_quota < programme.quota):
+                return ChannelProposal(rule.channel, str(programme), rule, programme)
+            continue
+        if rule.channel == Channel.RENTAL:
+            if rule.rental_minimum is not None:
+                if pool is None:
+                    pool = Device.objects.filter(
+                        association=device.association_id, status=Device.Status.RESERVED, category=device.category
+                    ).count()
+                if pool >= rule.rental_minimum:
+                    continue
+            return ChannelProposal(rule.channel, str(rule.get_channel_display()), rule)
+        return ChannelProposal(rule.channel, str(rule.get_channel_display()), rule)
+    return None

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from devices import services as registry
 from devices.models import AgeBracket, Association, Device, department_of, territory_validator
-from programmes import emails
-from programmes.models import Allocation, Programme, RelayPartner
+from programmes import emails, selectors
+from programmes.models import Allocation, AllocationRule, Programme, RelayPartner
 
 Status = Allocation.Status
 
@@ -266,3 +266,16 @@ def programmes_for_device(device: Device):
 
 def programmes_of_member(association: Association):
     return Programme.objects.filter(members=association)
+
+
+@transaction.atomic
+def channel_choose(*, device: Device, actor, chosen: str, reason: str = "") -> dict:
+    """Staff follow the channel the member's rules propose for a ready device, or choose another with a
+    reason: the choice is written in the device's log (then the chosen channel's own step follows)."""
+    if chosen not in AllocationRule.Channel.values:
+        raise ValidationError({"chosen": _("Choose a channel from the list.")})
+    proposal = selectors.channel_proposed(device)
+    registry.device_channel_choose(
+        device=device, actor=actor, proposed=proposal.channel if proposal else "", chosen=chosen, reason=reason
+    )
+    return {"proposed": proposal.channel if proposal else "", "chosen": chosen}

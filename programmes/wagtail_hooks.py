@@ -21,7 +21,7 @@ from devices.forms import UserEmailsField
 from devices.models import BeneficiaryCategory
 from devices.wagtail_hooks import MemberScopedViewSet, RegistryViewSet
 from programmes import admin_views, selectors
-from programmes.models import Allocation, Programme, RelayPartner
+from programmes.models import Allocation, AllocationRule, Programme, RelayPartner
 from reemploi.permissions import forbidden_as_403
 
 
@@ -177,12 +177,34 @@ class AllocationViewSet(MemberScopedViewSet):
         return decorate_urlpatterns(patterns, forbidden_as_403)
 
 
+class AllocationRuleViewSet(MemberScopedViewSet):
+    """Each member's order of channels for its ready devices, set by its workshop (every member's by a
+    coordinator)."""
+
+    model = AllocationRule
+    name = "allocation_rules"
+    url_prefix = "programmes/regles"
+    icon = "list-ol"
+    menu_label = _("Allocation rules")
+    list_display = ["association", "position", "channel", "programme", "category", "min_grade", "rental_minimum"]
+    list_filter = ["association", "channel"]
+    search_backend_name = None
+    ordering = ["association", "position"]
+    panels = [
+        FieldPanel("association"),
+        FieldRowPanel([FieldPanel("position"), FieldPanel("channel")]),
+        FieldPanel("programme"),
+        FieldRowPanel([FieldPanel("category"), FieldPanel("min_grade")]),
+        FieldPanel("rental_minimum"),
+    ]
+
+
 class ProgrammesViewSetGroup(ViewSetGroup):
     menu_label = _("Programmes")
     menu_name = "programmes"
     menu_icon = "gift"
     menu_order = 160
-    items = (ProgrammeViewSet, RelayPartnerViewSet, AllocationViewSet)
+    items = (ProgrammeViewSet, RelayPartnerViewSet, AllocationViewSet, AllocationRuleViewSet)
 
 
 @hooks.register("register_admin_viewset")

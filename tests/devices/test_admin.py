@@ -103,6 +103,7 @@ def test_workshop_group_holds_exactly_the_workshop_permissions():
         "devices.view_deviceevent",
         "devices.operate_device",
         "programmes.view_allocation",  # the allocations of the member's devices to relay partners
+        *(f"programmes.{action}_allocationrule" for action in ("view", "add", "change", "delete")),
     }
 
 
