@@ -494,6 +494,7 @@ class BeneficiaryCategory(models.TextChoices):
     REGION_TRAINEE = "region_trainee", _("Trainee of a Région-funded training")
     YOUTH_MISSION_LOCALE = "youth_mission_locale", _("Young person supported by a Mission locale")
     OTHER_PROGRAMME = "programme_other", _("Beneficiary of another programme")
+    SOCIAL_REFERRAL = "social_referral", _("Person referred by a social partner (solidarity price)")
 
 
 class PartnerKind(models.TextChoices):

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = _("Donation programmes")
+
+    def ready(self):
+        from programmes import signals  # noqa: F401

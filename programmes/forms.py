@@ -1,5 +1,7 @@
 """Forms of the programme steps on the device page and of the relay partners' portal."""
 
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from devices.forms import ActionForm, PastDateField
 from devices.models import AgeBracket, BeneficiaryCategory, territory_validator
 from programmes import selectors, services
-from programmes.models import Allocation, AllocationRule, Programme, RelayPartner
+from programmes.models import Allocation, AllocationRule, Programme, RelayPartner, SolidarityVoucher
 
 EMPTY_CHOICE = [("", "---------")]
 
@@ -192,3 +194,23 @@ class ReturnForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class VoucherIssueForm(forms.Form):
+    holder_category = forms.ChoiceField(label=_("Category of the person"))
+    expires_on = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(BeneficiaryCategory.choices)
+        self.fields["holder_category"].choices = EMPTY_CHOICE + [
+            (value, labels[value]) for value in SolidarityVoucher.HOLDER_CATEGORIES
+        ]
+        if len(partners) > 1:
+            self.fields["partner"] = forms.ModelChoiceField(
+                label=_("Issued by"), queryset=RelayPartner.objects.filter(pk__in=[p.pk for p in partners])
+            )
+        if not self.is_bound:
+            self.fields["expires_on"].initial = timezone.localdate() + timedelta(days=60)

@@ -15,12 +15,15 @@ the programme's list, and the partner's own reference if it keeps one.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from oscar.apps.offer.models import Benefit
 
 from devices.models import AgeBracket, Association, BeneficiaryCategory, Device, Donor, PartnerKind, territory_validator
 
@@ -280,3 +283,106 @@ class AllocationRule(models.Model):
             # A is the best grade: "at least B" accepts A and B.
             return bool(device.grade) and device.grade <= self.min_grade
         return True
+
+
+# --- Solidarity prices ----------------------------------------------------------------------------------
+
+
+class SolidarityPrice(models.Model):
+    """The most a holder of a solidarity voucher pays for one device of a category in the shop (e.g. a laptop
+    at 80 € at most). Each is an Oscar voucher offer (`programmes.vouchers.solidarity_price_save`)."""
+
+    category = models.CharField(_("device category"), max_length=20, choices=Device.Category.choices, unique=True)
+    max_price = models.DecimalField(
+        _("price at most (incl. VAT)"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    offer = models.OneToOneField(
+        "offer.ConditionalOffer", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["category"]
+        verbose_name = _("solidarity price")
+        verbose_name_plural = _("solidarity prices")
+
+    def __str__(self):
+        return f"{self.get_category_display()} : {self.max_price} €"
+
+
+class SolidarityVoucher(models.Model):
+    """A single-use voucher a social partner gives to a person it supports: one device at the solidarity
+    price, before its expiry; the sale records the holder's category, never who they are."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Issued, not used")
+        USED = "used", _("Used")
+        REVOKED = "revoked", _("Revoked")
+
+    HOLDER_CATEGORIES = (
+        BeneficiaryCategory.SOCIAL_REFERRAL,
+        BeneficiaryCategory.YOUTH_MISSION_LOCALE,
+        BeneficiaryCategory.REGION_TRAINEE,
+    )
+
+    partner = models.ForeignKey(
+        RelayPartner, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="vouchers"
+    )
+    code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
+    holder_category = models.CharField(_("holder's category"), max_length=30, choices=BeneficiaryCategory.choices)
+    expires_on = models.DateField(_("valid until"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ISSUED)
+    issued_at = models.DateTimeField(_("issued on"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    used_at = models.DateTimeField(_("used on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+    voucher = models.OneToOneField(
+        "voucher.Voucher", null=True, editable=False, on_delete=models.SET_NULL, related_name="solidarity"
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("solidarity voucher")
+        verbose_name_plural = _("solidarity vouchers")
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.ISSUED and self.expires_on < timezone.localdate()
+
+
+class SolidarityCapBenefit(Benefit):
+    """Oscar benefit of a solidarity price: one unit of the range at most `value` euros, the discount being
+    its price above that cap (nothing when it already costs less)."""
+
+    class Meta:
+        proxy = True
+        app_label = "programmes"
+        verbose_name = _("solidarity price benefit")
+        verbose_name_plural = _("solidarity price benefits")
+
+    @property
+    def name(self):
+        return _("Solidarity price: %(value)s € at most") % {"value": self.value}
+
+    @property
+    def description(self):
+        return self.name
+
+    def apply(self, basket, condition, offer, **kwargs):
+        from oscar.apps.offer.benefits import apply_discount
+        from oscar.apps.offer.results import ZERO_DISCOUNT, BasketDiscount
+
+        # The dearest eligible unit: the holder gets the most out of their single voucher.
+        for price, line in reversed(self.get_applicable_lines(offer, basket)):
+            if line.quantity_without_offer_discount(offer) < 1:
+                continue
+            discount = max(Decimal("0.00"), price - self.value)
+            if not discount:
+                return ZERO_DISCOUNT
+            apply_discount(line, discount, 1, offer)
+            return BasketDiscount(discount)
+        return ZERO_DISCOUNT

@@ -4,6 +4,7 @@ and funder's elected officials (its figures, a chart of hand-overs per month and
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Circle, Drawing, Polygon, String
 from reportlab.lib import colors
@@ -249,3 +250,41 @@ def programme_report_pdf(report, *, source_text: str) -> bytes:
         ),
     ]
     return pdf.document(story, title=programme.name)
+
+
+def solidarity_voucher_pdf(voucher, prices) -> bytes:
+    """The voucher the person takes to the shop: its code (typed online or scanned at the counter), its
+    validity and the solidarity prices; no name."""
+    sheet = pdf.styles()
+    normal = sheet["Normal"]
+    qr = QrCodeWidget(voucher.code)
+    left, bottom, right, top = qr.getBounds()
+    size = 40 * mm
+    drawing = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0])
+    drawing.add(qr)
+    story = [
+        pdf.text(_("Solidarity voucher"), sheet["Title"]),
+        pdf.text(_("Issued by %(partner)s") % {"partner": voucher.partner.name}, sheet["Heading3"]),
+        pdf.space(4),
+        pdf.text(voucher.code, sheet["Title"]),
+        drawing,
+        pdf.text(
+            _("Valid once, until %(day)s included, for one device.")
+            % {"day": date_format(voucher.expires_on, "j F Y")},
+            normal,
+        ),
+        pdf.text(
+            _(
+                "In the shop (/boutique/), put the device in your basket and type this code in the “Promo code” box, "
+                "or show this voucher at a member's counter."
+            ),
+            normal,
+        ),
+    ]
+    rows = [[str(price.get_category_display()), f"{number_format(price.max_price, 2)} €"] for price in prices]
+    if rows:
+        story += [pdf.space(4), pdf.table([[_("Device"), _("You pay at most")], *rows], [90, 50])]
+    story += pdf.small_print(
+        [_("This voucher is personal: it carries no name. Lost? Ask your adviser to revoke it.")], sheet
+    )
+    return pdf.document(story, title=_("Solidarity voucher"))

@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from devices import environment
 from devices.views import csv_cell
-from programmes import charts, selectors, services
-from programmes.forms import HandOverForm, ReturnForm
-from programmes.models import Allocation, RelayPartner
-from programmes.pdf import hand_over_receipt_pdf, programme_report_pdf
+from programmes import charts, selectors, services, vouchers
+from programmes.forms import HandOverForm, ReturnForm, VoucherIssueForm
+from programmes.models import Allocation, RelayPartner, SolidarityPrice, SolidarityVoucher
+from programmes.pdf import hand_over_receipt_pdf, programme_report_pdf, solidarity_voucher_pdf
 from reemploi import map as brittany_map
 from reemploi.downloads import private_download
 
@@ -145,6 +145,63 @@ def receipt(request, pk):
     if allocation.status not in (Status.RECEIVED, Status.HANDED_OVER):
         return render(request, "404.html", {"message": _("No receipt for this device.")}, status=404)
     return private_download(hand_over_receipt_pdf(allocation), f"recu-remise-{allocation.device.asset_tag}.pdf")
+
+
+# --- Solidarity vouchers ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def voucher_list(request):
+    """The partner's vouchers (used or not, never what was bought with them) and the form to issue one."""
+    partners = _partners(request)
+    if not partners:
+        return render(request, "programmes/partner_none.html", status=403)
+    form = VoucherIssueForm(request.POST or None, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        partner = form.cleaned_data.get("partner") or partners[0]
+        try:
+            voucher = vouchers.voucher_issue(
+                partner=partner,
+                actor=request.user,
+                holder_category=form.cleaned_data["holder_category"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
+        except ValidationError as exc:
+            _refused(request, form, exc)
+        else:
+            messages.success(request, _("Voucher %(code)s issued: print it for the person.") % {"code": voucher.code})
+            return redirect("programmes:vouchers")
+    issued = SolidarityVoucher.objects.filter(partner__in=partners).select_related("partner")
+    return render(
+        request,
+        "programmes/vouchers.html",
+        {"form": form, "vouchers": issued, "prices": SolidarityPrice.objects.all(), "partners": partners},
+    )
+
+
+def _voucher(request, pk) -> SolidarityVoucher:
+    return get_object_or_404(SolidarityVoucher.objects.select_related("partner"), pk=pk, partner__users=request.user)
+
+
+@login_required
+@require_POST
+def voucher_revoke(request, pk):
+    voucher = _voucher(request, pk)
+    try:
+        vouchers.voucher_revoke(voucher=voucher, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Voucher %(code)s revoked.") % {"code": voucher.code})
+    return redirect("programmes:vouchers")
+
+
+@login_required
+@require_GET
+def voucher_print(request, pk):
+    voucher = _voucher(request, pk)
+    return private_download(solidarity_voucher_pdf(voucher, SolidarityPrice.objects.all()), f"bon-{voucher.code}.pdf")
 
 
 # --- The programme report, for the donors and the funder ------------------------------------------------

@@ -20,8 +20,8 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 from devices.forms import UserEmailsField
 from devices.models import BeneficiaryCategory
 from devices.wagtail_hooks import MemberScopedViewSet, RegistryViewSet
-from programmes import admin_views, selectors
-from programmes.models import Allocation, AllocationRule, Programme, RelayPartner
+from programmes import admin_views, selectors, vouchers
+from programmes.models import Allocation, AllocationRule, Programme, RelayPartner, SolidarityPrice
 from reemploi.permissions import forbidden_as_403
 
 
@@ -199,12 +199,35 @@ class AllocationRuleViewSet(MemberScopedViewSet):
     ]
 
 
+class SolidarityPriceForm(WagtailAdminModelForm):
+    class Meta:
+        model = SolidarityPrice
+        fields = ["category", "max_price"]
+
+    def save(self, commit=True):
+        # The price and its Oscar offer, which the open vouchers carry (`programmes.vouchers`).
+        return vouchers.solidarity_price_save(
+            category=self.cleaned_data["category"], max_price=self.cleaned_data["max_price"]
+        )
+
+
+class SolidarityPriceViewSet(RegistryViewSet):
+    model = SolidarityPrice
+    name = "solidarity_prices"
+    url_prefix = "programmes/prix-solidaires"
+    icon = "tag"
+    menu_label = _("Solidarity prices")
+    list_display = ["category", "max_price"]
+    search_backend_name = None
+    edit_handler = ObjectList([FieldPanel("category"), FieldPanel("max_price")], base_form_class=SolidarityPriceForm)
+
+
 class ProgrammesViewSetGroup(ViewSetGroup):
     menu_label = _("Programmes")
     menu_name = "programmes"
     menu_icon = "gift"
     menu_order = 160
-    items = (ProgrammeViewSet, RelayPartnerViewSet, AllocationViewSet, AllocationRuleViewSet)
+    items = (ProgrammeViewSet, RelayPartnerViewSet, AllocationViewSet, AllocationRuleViewSet, SolidarityPriceViewSet)
 
 
 @hooks.register("register_admin_viewset")

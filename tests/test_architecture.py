@@ -3,12 +3,15 @@
 Every import is read from the source (`ast`), including those inside functions: a function-level import
 that closes a circle is still a circle, only hidden. The direction (README, "Where to add…"):
 
-    reemploi (toolkit)  ←  devices  ←  shop, rental  ←  demo
-                             ↑
+    reemploi (toolkit)  ←  devices  ←  programmes  ←  shop  ←  demo
+                             ↑      ←  rental
                           content  (reads registry figures)      payments ← shop, rental
 
 - the toolkit modules of the configuration package import no app;
-- `devices` imports none of content, shop, rental, payments, demo;
+- `devices` imports none of content, shop, rental, payments, programmes, demo (programmes add their device
+  steps and donor-portal section through Wagtail hooks);
+- `programmes` (donation programmes, relay partners, solidarity vouchers) imports devices only; the shop
+  imports it for the vouchers;
 - `content` imports none of shop, rental, payments, demo; shop and rental import nothing of content;
 - shop and rental do not import each other; nothing imports `demo` (it orchestrates the apps' demos) nor
   `network` (the coordinator's dashboard, which reads the registry, the shop and the rental).
@@ -20,18 +23,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "content", "demo", "devices", "network", "payments", "rental", "shop")
+APPS = ("accounts", "content", "demo", "devices", "network", "payments", "programmes", "rental", "shop")
 TOOLKIT = (
     "admin_steps", "cache_versions", "downloads", "money", "pdf", "permissions", "queue", "ratelimits", "uploads",
 )  # fmt: skip
 FORBIDDEN = {
     "reemploi": set(APPS),  # for the toolkit modules (settings and URLs assemble the apps)
-    "devices": {"content", "shop", "rental", "payments", "demo", "network"},
-    "content": {"shop", "rental", "payments", "demo", "network"},
+    "devices": {"content", "shop", "rental", "payments", "demo", "network", "programmes"},
+    "programmes": {"content", "shop", "rental", "payments", "demo", "network"},
+    "content": {"shop", "rental", "payments", "demo", "network", "programmes"},
     "shop": {"content", "rental", "demo", "network"},
-    "rental": {"content", "shop", "demo", "network"},
-    "payments": {"content", "devices", "shop", "rental", "demo", "network"},
-    "accounts": {"content", "devices", "shop", "rental", "payments", "demo", "network"},
+    "rental": {"content", "shop", "demo", "network", "programmes"},
+    "payments": {"content", "devices", "shop", "rental", "demo", "network", "programmes"},
+    "accounts": {"content", "devices", "shop", "rental", "payments", "demo", "network", "programmes"},
 }
 
 

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,8 @@ OrderCreator = get_class("order.utils", "OrderCreator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 Selector = get_class("partner.strategy", "Selector")
+Applicator = get_class("offer.applicator", "Applicator")
+Voucher = get_model("voucher", "Voucher")
 StockRecord = get_model("partner", "StockRecord")
 ShippingAddress = get_model("order", "ShippingAddress")
 BillingAddress = get_model("order", "BillingAddress")
@@ -170,6 +173,24 @@ def _lock_and_allocate_stock(checkout: Checkout, lines) -> None:
             line.save(update_fields=["stockrecord"])
 
 
+def _lock_vouchers(basket, user) -> None:
+    """Oscar checks a voucher when it enters a basket: two baskets holding one single-use voucher (a solidarity
+    voucher given to one person) would both be ordered. The vouchers' rows are locked and checked again."""
+    voucher_ids = list(basket.vouchers.values_list("pk", flat=True))
+    if not voucher_ids:
+        return
+    for voucher in Voucher.objects.select_for_update().filter(pk__in=voucher_ids).order_by("pk"):
+        available, _message = voucher.is_available_to_user(user=user)
+        if not (voucher.is_active() and available):
+            raise CheckoutRefused(
+                _(
+                    "The code %(code)s can no longer be used (already used, expired or revoked). It has not been "
+                    "charged; remove it from your basket to order at the normal price."
+                )
+                % {"code": voucher.code}
+            )
+
+
 def _addresses(checkout: Checkout):
     address = checkout.address or {}
     if not address:
@@ -213,8 +234,11 @@ def order_place(*, checkout: Checkout, status: str) -> Checkout:
             raise CheckoutRefused(
                 _("Your basket changed during payment. It has not been charged; please check it again.")
             )
+        buyer = checkout.user or AnonymousUser()  # Oscar records a voucher's use with a user object
+        _lock_vouchers(basket, buyer)
         _lock_and_allocate_stock(checkout, lines)
         basket._lines = None  # lines re-read with their new stock records
+        Applicator().apply(basket, buyer)  # then the offers of its vouchers (a solidarity price)
         shipping_method = shipping_method_for(checkout)
         shipping_charge = shipping_method.calculate(basket)
         total = OrderTotalCalculator().calculate(basket, shipping_charge)
@@ -224,7 +248,7 @@ def order_place(*, checkout: Checkout, status: str) -> Checkout:
             total=total,
             shipping_method=shipping_method,
             shipping_charge=shipping_charge,
-            user=checkout.user,
+            user=buyer,
             shipping_address=shipping_address,
             billing_address=billing_address,
             order_number=checkout.order_number,

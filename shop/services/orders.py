@@ -21,6 +21,7 @@ from devices import services as device_services
 from devices.models import BeneficiaryCategory, Device, department_of_postcode
 from devices.tags import asset_tag_normalize
 from payments import stripe_api
+from programmes.vouchers import holder_category_of
 from shop.catalogue import catalogue_changed
 from shop.emails import order_email_after_commit
 from shop.models import Checkout, Invoice, ListedDevice, OrderStatus, Organisation, QuoteLine, Withdrawal
@@ -87,6 +88,10 @@ def order_record_payment(*, order, actor, reference: str = "", means: str = "") 
 
 
 def _beneficiary_of(record: Checkout) -> str:
+    """Who benefits, as the registry counts it: the category on a solidarity voucher the order used, else the
+    buying organisation's kind, else a private buyer."""
+    if record.order_id and (category := holder_category_of(record.order)):
+        return category
     organisation = record.organisation
     if organisation is None:
         return BeneficiaryCategory.INDIVIDUAL
