@@ -1,7 +1,7 @@
 """The demo's donation programme: La Poste's laptops, refurbished by Déclic, handed by the Mission locale du
 Pays de Redon to the young people it supports (and a few by the CCAS de Redon), with hand-overs spread over
 several months, devices still at the partners, one to receive and returns to the workshop; and the
-allocation rules of two members.
+allocation rules of two members; solidarity prices and the CCAS de Redon's vouchers.
 
 Runs after the registry's demo (the La Poste batch's ready laptops) and the demo logins (the partners'
 staff), before the shop lists the devices still ready. Running it again changes nothing.
@@ -9,6 +9,7 @@ staff), before the shop lists the devices still ready. Running it again changes 
 
 import random
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -16,8 +17,8 @@ from django.utils import timezone
 from devices import services as registry
 from devices.demo import LAPOSTE_REF
 from devices.models import Association, Device, Donor, IntakeBatch, PartnerKind
-from programmes import services
-from programmes.models import AllocationRule, Programme, RelayPartner
+from programmes import services, vouchers
+from programmes.models import AllocationRule, Programme, RelayPartner, SolidarityPrice
 
 PROGRAMME_SLUG = "laposte-mission-locale-pays-de-redon"
 SITUATIONS = ["Demandeur d'emploi", "En formation", "En recherche d'alternance", "Étudiant"]
@@ -110,6 +111,22 @@ def _rules(programme: Programme) -> None:
             AllocationRule.objects.create(association=member, position=position, **fields)
 
 
+def _solidarity(ccas: RelayPartner) -> None:
+    """Solidarity prices (a laptop at 80 € at most, a desktop at 60 €) and the CCAS de Redon's vouchers: three
+    to give out, one revoked."""
+    if not SolidarityPrice.objects.exists():
+        vouchers.solidarity_price_save(category=Device.Category.LAPTOP, max_price=Decimal("80.00"))
+        vouchers.solidarity_price_save(category=Device.Category.DESKTOP, max_price=Decimal("60.00"))
+    if ccas.vouchers.exists():
+        return
+    adviser = ccas.users.first()
+    until = timezone.localdate() + timedelta(days=60)
+    for _n in range(3):
+        vouchers.voucher_issue(partner=ccas, actor=adviser, holder_category="social_referral", expires_on=until)
+    lost = vouchers.voucher_issue(partner=ccas, actor=adviser, holder_category="social_referral", expires_on=until)
+    vouchers.voucher_revoke(voucher=lost, actor=adviser)
+
+
 def _at(day: date) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, 10, 0))
 
@@ -118,6 +135,7 @@ def load() -> dict:
     partners = _partners()
     programme = _programme(partners)
     _rules(programme)
+    _solidarity(partners[1])
     if programme.allocations.exists():
         return {"allocations": 0}
     batch = IntakeBatch.objects.filter(reference=LAPOSTE_REF).first()

@@ -10,7 +10,7 @@ from wagtail.models import Page, Revision
 from content.models import MemberPage, NewsPage, Partner, StoryPage
 from demo.users import PASSWORD, USERS
 from devices.models import Device, DeviceEvent, IntakeBatch
-from programmes.models import Allocation, Programme, RelayPartner
+from programmes.models import Allocation, Programme, RelayPartner, SolidarityVoucher
 from programmes.selectors import programme_report
 from shop.models import ListedDevice, Listing
 
@@ -26,6 +26,7 @@ def _counts():
         "listings": Listing.objects.count(),
         "listed": ListedDevice.objects.count(),
         "allocations": Allocation.objects.count(),
+        "vouchers": SolidarityVoucher.objects.count(),
     }
 
 
