@@ -236,7 +236,34 @@ class DeviceURLFinder(ModelAdminURLFinder):
         return self.construct_edit_url(instance)
 
 
-class DeviceViewSet(RegistryViewSet):
+class ListingOnlyMixin:
+    """A viewset whose only Wagtail generic view is the listing: no add, edit, delete, history or usage page
+    (its objects change through services, from their own pages)."""
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            add_url_name=None,
+            edit_url_name=None,
+            delete_url_name=None,
+            history_url_name=None,
+            usage_url_name=None,
+            **kwargs,
+        )
+
+    def get_form_class(self, for_update=False):
+        return None
+
+    def listing_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+        ]
+
+    def get_urlpatterns(self):
+        return decorate_urlpatterns(self.listing_urlpatterns(), forbidden_as_403)
+
+
+class DeviceViewSet(ListingOnlyMixin, RegistryViewSet):
     model = Device
     name = "workshop_devices"
     url_prefix = "atelier/appareils"
@@ -303,25 +330,10 @@ class DeviceViewSet(RegistryViewSet):
     list_per_page = 50
     url_finder_class = DeviceURLFinder
 
-    def get_common_view_kwargs(self, **kwargs):
-        # Only the listing is a Wagtail generic view: no add, edit, delete, history or usage page.
-        return super().get_common_view_kwargs(
-            add_url_name=None,
-            edit_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            usage_url_name=None,
-            **kwargs,
-        )
-
-    def get_form_class(self, for_update=False):
-        return None
-
     def get_urlpatterns(self):
         actions = [action.urlpattern() for action in admin_views.device_steps()]
         patterns = [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
+            *self.listing_urlpatterns(),
             path("<int:pk>/", admin_views.device_detail, name="detail"),
             path("<int:pk>/etiquette.pdf", admin_views.device_label, name="label"),
             path("etiquettes.pdf", admin_views.devices_labels, name="labels"),

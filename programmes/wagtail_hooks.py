@@ -7,7 +7,6 @@ allocations of its own members only.
 
 from django import forms
 from django.template.loader import render_to_string
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -15,14 +14,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from devices.forms import UserEmailsField
 from devices.models import BeneficiaryCategory
-from devices.wagtail_hooks import MemberScopedViewSet, RegistryViewSet
+from devices.wagtail_hooks import ListingOnlyMixin, MemberScopedViewSet, RegistryViewSet
 from programmes import admin_views, selectors, vouchers
 from programmes.models import Allocation, AllocationRule, Programme, RelayPartner, SolidarityPrice
-from reemploi.permissions import forbidden_as_403
 
 
 @hooks.register("register_device_steps")
@@ -142,7 +139,7 @@ class RelayPartnerViewSet(RegistryViewSet):
     )
 
 
-class AllocationViewSet(MemberScopedViewSet):
+class AllocationViewSet(ListingOnlyMixin, MemberScopedViewSet):
     """The allocations of the user's own members (every member's for a coordinator): read only, the steps
     are the device page's and the relay portal's."""
 
@@ -155,26 +152,6 @@ class AllocationViewSet(MemberScopedViewSet):
     list_filter = ["status", "programme", "partner"]
     search_fields = ["device__asset_tag"]
     search_backend_name = None
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            add_url_name=None,
-            edit_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            usage_url_name=None,
-            **kwargs,
-        )
-
-    def get_form_class(self, for_update=False):
-        return None
-
-    def get_urlpatterns(self):
-        patterns = [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-        ]
-        return decorate_urlpatterns(patterns, forbidden_as_403)
 
 
 class AllocationRuleViewSet(MemberScopedViewSet):
