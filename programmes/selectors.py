@@ -16,7 +16,9 @@ Status = Allocation.Status
 
 def partner_allocations(user):
     """The allocations of the relay partners `user` works for: the only ones the portal ever shows."""
-    return Allocation.objects.filter(partner__users=user).select_related("device", "programme", "partner")
+    return Allocation.objects.filter(partner__users=user).select_related(
+        "device", "programme", "partner", "association"
+    )
 
 
 def donor_programmes(user):
