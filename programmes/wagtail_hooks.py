@@ -183,9 +183,10 @@ class SolidarityPriceForm(WagtailAdminModelForm):
 
     def save(self, commit=True):
         # The price and its Oscar offer, which the open vouchers carry (`programmes.vouchers`).
-        return vouchers.solidarity_price_save(
+        self.instance = vouchers.solidarity_price_save(
             category=self.cleaned_data["category"], max_price=self.cleaned_data["max_price"]
         )
+        return self.instance
 
 
 class SolidarityPriceViewSet(RegistryViewSet):

@@ -1,11 +1,13 @@
 """The programme steps on the workshop's device page and the coordinator's programme pages."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from devices.models import Device
-from programmes.models import Allocation
+from programmes.models import Allocation, Programme, SolidarityPrice
 
 
 @pytest.fixture
@@ -120,3 +122,43 @@ def test_a_technician_sees_only_the_allocations_of_their_member(workshop, alloca
     html = workshop.get(reverse("allocations:index")).content.decode()
     assert mine.device.asset_tag in html
     assert workshop.get(reverse("donation_programmes:index")).status_code == 403
+
+
+def test_the_coordinator_creates_a_programme_and_a_solidarity_price(
+    client, association, mission_locale, django_user_model
+):
+    coordinator = django_user_model.objects.create_user(email="coordination@ogo.example", password="x" * 12)
+    coordinator.groups.add(Group.objects.get(name="Network coordinators"))
+    client.force_login(coordinator)
+    assert client.get(reverse("donation_programmes:add")).status_code == 200
+
+    response = client.post(
+        reverse("donation_programmes:add"),
+        {
+            "name": "Collèges du Morbihan",
+            "slug": "colleges-morbihan",
+            "story": "",
+            "members": [association.pk],
+            "partners": [mission_locale.pk],
+            "categories": ["org_school", "youth_mission_locale"],
+            "situations": "Collégien\nLycéen",
+            "territory": "Morbihan",
+            "quota": "25",
+            "starts_on": "2026-09-01",
+            "ends_on": "2027-06-30",
+            "receipt_terms": "",
+            "loan_terms": "",
+            "reminder_days": "30",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    programme = Programme.objects.get(slug="colleges-morbihan")
+    assert programme.categories == ["org_school", "youth_mission_locale"] and programme.situation_list() == [
+        "Collégien",
+        "Lycéen",
+    ]
+
+    response = client.post(reverse("solidarity_prices:add"), {"category": "laptop", "max_price": "80.00"})
+    assert response.status_code == 302
+    price = SolidarityPrice.objects.get(category="laptop")
+    assert price.offer is not None and price.offer.benefit.proxy().value == Decimal("80.00")
