@@ -162,3 +162,9 @@ def holder_category_of(order) -> str:
         SolidarityVoucher.objects.filter(voucher_id__in=voucher_ids).values_list("holder_category", flat=True).first()
         or ""
     )
+
+
+def voucher_lookup(code: str) -> SolidarityVoucher | None:
+    """The voucher a person shows at a counter (typed or scanned; case and spaces forgiven), or None."""
+    code = "".join((code or "").split()).upper()
+    return SolidarityVoucher.objects.select_related("partner").filter(code=code).first() if code else None

@@ -30,6 +30,8 @@ from wagtail.admin import messages
 
 from devices.models import Association
 from devices.scoping import is_coordinator
+from programmes.models import SolidarityPrice
+from programmes.vouchers import voucher_lookup
 from reemploi.admin_steps import ObjectStepView, steps_shown
 from reemploi.downloads import private_download
 from shop import forms
@@ -473,6 +475,20 @@ def invoices(request):
         request,
         "shop/admin/invoices.html",
         {"overdue": invoices_overdue(sellers=sellers), "page_obj": page, "today": timezone.localdate()},
+    )
+
+
+@manager_required
+@require_GET
+def voucher_check(request):
+    """A solidarity voucher shown at the counter: whether it can still be used, until when, for whom (a
+    category). The sale itself goes through the basket with the code (payment at pickup)."""
+    code = request.GET.get("code", "").strip()
+    voucher = voucher_lookup(code) if code else None
+    return render(
+        request,
+        "shop/admin/voucher_check.html",
+        {"code": code, "voucher": voucher, "prices": SolidarityPrice.objects.all()},
     )
 
 

@@ -39,6 +39,7 @@ class ShopAdminViewSet(ViewSet):
                 name="attestation",
             ),
             path("retractations/", admin_views.withdrawals, name="withdrawals"),
+            path("bons-solidaires/", admin_views.voucher_check, name="voucher_check"),
             path("organisations/", admin_views.organisations, name="organisations"),
             admin_views.OrganisationVerifyView.urlpattern("organisations/"),
             path("devis/", admin_views.quotes, name="quotes"),
@@ -80,6 +81,7 @@ def register_shop_menu():
         ShopMenuItem(_("Buyer organisations"), reverse("shop_admin:organisations"), icon_name="group", order=30),
         ShopMenuItem(_("Quotes"), reverse("shop_admin:quotes"), icon_name="doc-full", order=40),
         ShopMenuItem(_("Reuse attestations"), reverse("shop_admin:attestations"), icon_name="tick", order=45),
+        ShopMenuItem(_("Check a solidarity voucher"), reverse("shop_admin:voucher_check"), icon_name="tag", order=47),
         ShopDashboardMenuItem(
             _("Catalogue and reports (Oscar)"), reverse("dashboard:index"), icon_name="pick", order=50
         ),

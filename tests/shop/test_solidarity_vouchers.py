@@ -179,3 +179,18 @@ def test_the_partner_sees_the_use_never_the_basket(client, stocked_product, work
     html = client.get(reverse("programmes:vouchers")).content.decode()
     assert voucher.code in html and "Utilisé" in html
     assert product.get_title() not in html and "personne@exemple.bzh" not in html
+
+
+def test_the_counter_checks_a_voucher(client, voucher, django_user_model):
+    from django.contrib.auth.models import Group
+
+    counter = django_user_model.objects.create_user(email="comptoir@declic.example", password="x" * 12)
+    counter.groups.add(Group.objects.get(name="Shop"))
+    client.force_login(counter)
+    url = reverse("shop_admin:voucher_check")
+    spaced = f" {voucher.code[:6].lower()} {voucher.code[6:]} "
+    html = client.get(url, {"code": spaced}).content.decode()
+    assert "Valable jusqu" in html and "Personne orientée par un partenaire social" in html
+    vouchers.voucher_revoke(voucher=voucher, actor=None)
+    assert "Révoqué par le partenaire" in client.get(url, {"code": voucher.code}).content.decode()
+    assert "Aucun bon ne porte ce code" in client.get(url, {"code": "SOL-XXXX-XXXX"}).content.decode()
