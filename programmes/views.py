@@ -135,6 +135,8 @@ def give_back(request, pk):
                 % {"tag": allocation.device.asset_tag, "member": allocation.association.name},
             )
             return redirect("programmes:home")
+    if request.method == "POST":
+        messages.error(request, _("The form has errors: check the highlighted fields."))
     return render(request, "programmes/give_back.html", {"allocation": allocation, "form": form})
 
 
