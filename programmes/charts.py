@@ -6,6 +6,8 @@ from django.utils.formats import date_format
 from reemploi import map as brittany_map
 
 CHART_WIDTH, CHART_HEIGHT, CHART_BASE = 600, 180, 150
+# Brittany's frame and a margin below it, where Loire-Atlantique's disc and the labels fall.
+MAP_VIEWBOX = f"0 0 {brittany_map.WIDTH} {brittany_map.HEIGHT + 60}"
 
 
 def month_bars(by_month) -> list[dict]:
@@ -42,5 +44,6 @@ def department_discs(by_department) -> list[dict]:
         if centre is None or not n:
             continue
         x, y = brittany_map.project(*centre)
-        discs.append({"code": code, "count": n, "x": x, "y": y, "r": round(8 + 32 * (n / largest) ** 0.5, 1)})
+        radius = round(8 + 32 * (n / largest) ** 0.5, 1)
+        discs.append({"code": code, "count": n, "x": x, "y": y, "r": radius, "label_y": round(y + radius + 16, 1)})
     return discs

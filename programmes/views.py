@@ -226,7 +226,7 @@ def programme_report(request, slug):
             "bars": charts.month_bars(report.by_month),
             "discs": charts.department_discs(report.by_department),
             "map_outline": brittany_map.OUTLINE_POINTS,
-            "map_viewbox": brittany_map.VIEWBOX,
+            "map_viewbox": charts.MAP_VIEWBOX,
             "environment_source": environment.SOURCE,
         },
     )
