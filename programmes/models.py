@@ -129,6 +129,16 @@ class Programme(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        # The registry's events name the programme (they hold no ids of this app): its name is frozen once a
+        # device has been allocated.
+        if self.pk and self.allocations.exists():
+            before = Programme.objects.filter(pk=self.pk).values_list("name", flat=True).first()
+            if before and before != self.name:
+                raise ValidationError(
+                    {"name": _("Devices have been allocated under this name: it can no longer be changed.")}
+                )
+
     def situation_list(self) -> list[str]:
         return [line.strip() for line in self.situations.splitlines() if line.strip()]
 

@@ -207,3 +207,13 @@ def test_a_donation_within_a_programme_needs_a_category_and_a_territory(ready, t
 
     with pytest.raises(ValidationError, match="catégorie"):
         registry.device_donate(device=ready(), actor=technician, programme="P", beneficiary_category="", territory="35")
+
+
+def test_a_programme_keeps_its_name_once_a_device_is_allocated(allocate, programme):
+    programme.name = "Autre nom"
+    programme.full_clean()  # nothing allocated yet: renaming is fine
+    programme.refresh_from_db()
+    allocate()
+    programme.name = "Autre nom"
+    with pytest.raises(ValidationError, match="ne peut plus être modifié"):
+        programme.full_clean()
