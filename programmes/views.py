@@ -100,6 +100,9 @@ def receive_all(request, slug):
 @require_http_methods(["GET", "POST"])
 def hand_over(request, pk):
     allocation = _allocation(request, pk)
+    if allocation.status != Status.RECEIVED:  # a stale link: say why, on the portal's home
+        messages.error(request, services.HAND_OVER_REFUSALS[allocation.status] % {"tag": allocation.device.asset_tag})
+        return redirect("programmes:home")
     form = HandOverForm(request.POST or None, allocation=allocation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,6 +125,9 @@ def hand_over(request, pk):
 @require_http_methods(["GET", "POST"])
 def give_back(request, pk):
     allocation = _allocation(request, pk)
+    if not allocation.is_open:
+        messages.error(request, services.RETURN_REFUSALS[allocation.status] % {"tag": allocation.device.asset_tag})
+        return redirect("programmes:home")
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -117,12 +117,20 @@ def test_receive_then_hand_over_through_the_pages(partner_client, allocate, part
     assert Device.objects.get(pk=allocation.device_id).status == Device.Status.DONATED
 
 
-def test_a_refused_hand_over_keeps_the_input_and_says_why(partner_client, allocate):
-    allocation = allocate()  # not received yet
+def test_a_stale_link_says_why_on_the_portal(partner_client, received, partner_staff):
+    allocation = hand_over(received(), partner_staff)
+    for name in ("hand_over", "give_back"):
+        response = partner_client.get(reverse(f"programmes:{name}", args=[allocation.pk]), follow=True)
+        assert response.redirect_chain[-1][0] == reverse("programmes:home")
+        assert "déjà été remis" in response.content.decode() or "remis à un bénéficiaire" in response.content.decode()
+
+
+def test_a_refused_hand_over_keeps_the_input_and_says_why(partner_client, received, partner_staff):
+    allocation = received()
     response = partner_client.post(
         reverse("programmes:hand_over", args=[allocation.pk]),
         {
-            "handed_over_on": "2026-11-30",
+            "handed_over_on": "2020-01-01",
             "beneficiary_category": "youth_mission_locale",
             "age_bracket": "26_44",
             "territory": "56260",
@@ -130,8 +138,8 @@ def test_a_refused_hand_over_keeps_the_input_and_says_why(partner_client, alloca
         },
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "pas encore été reçu" in html and 'value="56260"' in html
-    assert Allocation.objects.get(pk=allocation.pk).status == A.ALLOCATED
+    assert response.status_code == 200 and "avant le" in html and 'value="56260"' in html
+    assert Allocation.objects.get(pk=allocation.pk).status == A.RECEIVED
 
 
 def test_give_back_through_the_page(partner_client, received):
