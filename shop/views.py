@@ -1,15 +1,20 @@
 from urllib.parse import unquote
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_ratelimit.core import is_ratelimited
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
+from oscar.core.loading import get_class
 
+from reemploi.ratelimits import client_ip_key
 from shop.catalogue import (
     CATALOGUE_CACHE_SECONDS,
     PER_PAGE,
@@ -22,6 +27,8 @@ from shop.catalogue import (
 )
 from shop.catalogue_html import Wording, facet_values, product_card, product_description
 from shop.selectors import images_with_renditions
+
+OscarVoucherAddView = get_class("basket.views", "VoucherAddView")
 
 
 @require_GET
@@ -136,3 +143,19 @@ class ProductDetailView(OscarProductDetailView):
     def page_context(self, shared) -> dict:
         body = shared["body"].replace(self.CSRF_MARK, csrf_input(self.request))
         return {"title": shared["title"], "description": shared["description"], "body": mark_safe(body)}  # noqa: S308
+
+
+VOUCHER_CODE_RATE = "10/10m"  # codes tried per address: a person types theirs once or twice
+
+
+class VoucherAddView(OscarVoucherAddView):
+    """Oscar's "add a promo code" form, limited per address: a solidarity voucher's code is worth money, and
+    an unlimited form would let anyone try codes until one works."""
+
+    def post(self, request, *args, **kwargs):
+        if is_ratelimited(
+            request, group="basket-voucher", key=client_ip_key, rate=VOUCHER_CODE_RATE, method="POST", increment=True
+        ):
+            messages.error(request, _("Too many codes tried from your connection: try again in a few minutes."))
+            return redirect("basket:summary")
+        return super().post(request, *args, **kwargs)

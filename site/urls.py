@@ -59,6 +59,7 @@ urlpatterns = (
         path("boutique/catalogue/", shop_views.catalogue, name="shop_catalogue"),
         # Oscar's product page path (`catalogue:detail` still builds its links), served by the shop's view.
         re_path(r"^boutique/catalogue/(?P<product_slug>[\w-]*)_(?P<pk>\d+)/$", shop_views.ProductDetailView.as_view()),
+        path("boutique/basket/vouchers/add/", shop_views.VoucherAddView.as_view()),  # rate-limited
         path("boutique/", include("shop.urls")),
         path("boutique/", include(apps.get_app_config("oscar").urls[0])),
         path("newsletter/", include("content.urls")),

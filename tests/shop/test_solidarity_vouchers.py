@@ -194,3 +194,13 @@ def test_the_counter_checks_a_voucher(client, voucher, django_user_model):
     vouchers.voucher_revoke(voucher=voucher, actor=None)
     assert "Révoqué par le partenaire" in client.get(url, {"code": voucher.code}).content.decode()
     assert "Aucun bon ne porte ce code" in client.get(url, {"code": "SOL-XXXX-XXXX"}).content.decode()
+
+
+def test_codes_tried_are_limited_per_address(client, stocked_product, voucher, settings):
+    product = stocked_product(units=1, price=Decimal("199.00"))
+    add_to_basket(client, product)
+    for n in range(10):
+        client.post(reverse("basket:vouchers-add"), {"code": f"SOL-AAAA-AA{n:02d}"})
+    response = client.post(reverse("basket:vouchers-add"), {"code": voucher.code}, follow=True)
+    assert "Trop de codes essayés" in response.content.decode()
+    assert get_model("basket", "Basket").objects.get(lines__product=product).vouchers.count() == 0
