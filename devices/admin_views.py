@@ -19,7 +19,15 @@ from wagtail.admin import messages
 
 from devices import forms, imports, inventory, selectors, services, tabular
 from devices import tasks as devices_tasks
-from devices.models import BeneficiaryCategory, Device, DeviceEvent, IntakeBatch, InventoryImport
+from devices.models import (
+    AgeBracket,
+    BeneficiaryCategory,
+    Device,
+    DeviceEvent,
+    IntakeBatch,
+    InventoryImport,
+    PartnerKind,
+)
 from devices.pdf import label_sheet_pdf
 from devices.scoping import Role, associations_of, is_coordinator, scoped
 from devices.views import evidence_response, passport_url
@@ -86,6 +94,18 @@ DETAIL_LABELS = {
     "not_erased": gettext_lazy("Disks of the device missing from the report"),
     "declared_broken": gettext_lazy("Declared out of order by the donor"),
     "report": gettext_lazy("Hardware report"),
+    "partner": gettext_lazy("Relay partner"),
+    "partner_kind": gettext_lazy("Kind of partner"),
+    "age_bracket": gettext_lazy("Age bracket"),
+    "situation": gettext_lazy("Situation"),
+    "proposed": gettext_lazy("Proposed channel"),
+    "chosen": gettext_lazy("Chosen channel"),
+    "overridden": gettext_lazy("Rules overridden"),
+}
+CHANNEL_LABELS = {
+    "programme": gettext_lazy("Donation programme"),
+    "rental": gettext_lazy("Rental pool"),
+    "sale": gettext_lazy("Sale"),
 }
 
 
@@ -111,8 +131,14 @@ def _detail_value(key, value, batches):
         )
     if key == "not_erased":
         return ", ".join(value)
-    if key == "declared_broken":
+    if key in ("declared_broken", "overridden"):
         return _("yes") if value else _("no")
+    if key == "partner_kind":
+        return dict(PartnerKind.choices).get(value, value)
+    if key == "age_bracket":
+        return dict(AgeBracket.choices).get(value, value)
+    if key in ("proposed", "chosen"):
+        return str(CHANNEL_LABELS.get(value, value))
     return str(value)
 
 

@@ -162,3 +162,12 @@ def test_the_coordinator_creates_a_programme_and_a_solidarity_price(
     assert response.status_code == 302
     price = SolidarityPrice.objects.get(category="laptop")
     assert price.offer is not None and price.offer.benefit.proxy().value == Decimal("80.00")
+
+
+def test_the_timeline_tells_the_partner_steps_in_plain_words(workshop, received, partner_staff):
+    from tests.programmes.conftest import hand_over
+
+    allocation = hand_over(received(), partner_staff)
+    html = workshop.get(reverse("workshop_devices:detail", args=[allocation.device_id])).content.decode()
+    assert "Remis à un bénéficiaire" in html and "Type de partenaire" in html and "16 à 25 ans" in html
+    assert "partner_kind" not in html and "age_bracket" not in html
