@@ -10,6 +10,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +30,7 @@ from reemploi import map as brittany_map
 from reemploi.downloads import private_download
 
 Status = Allocation.Status
+DONE_SHOWN = 50  # handed over and returned devices listed on the portal's home, the latest first
 
 
 def _partners(request):
@@ -54,21 +56,31 @@ def home(request):
     partners = _partners(request)
     if not partners:
         return render(request, "programmes/partner_none.html", status=403)
-    allocations = list(selectors.partner_allocations(request.user).order_by("allocated_at", "pk"))
+    mine = selectors.partner_allocations(request.user)
+    # What is still to do, all of it; what is done, the latest only (the counts say how many in all).
+    pending = list(mine.filter(status__in=Allocation.OPEN).order_by("allocated_at", "pk"))
+    done_counts = dict(
+        mine.exclude(status__in=Allocation.OPEN).values_list("status").annotate(n=Count("pk")).order_by()
+    )
     today = timezone.localdate()
-    for allocation in allocations:
+    for allocation in pending:
         since = allocation.received_at or allocation.allocated_at
         allocation.days_waiting = (today - timezone.localdate(since)).days
         allocation.overdue = allocation.reminder_due()
-    groups = [
-        (status, label, [a for a in allocations if a.status == status])
-        for status, label in (
-            (Status.ALLOCATED, _("To receive")),
-            (Status.RECEIVED, _("At your premises, to hand over")),
-            (Status.HANDED_OVER, _("Handed over")),
-            (Status.RETURNED, _("Returned to the workshop")),
-        )
-    ]
+    groups = []
+    for status, label in (
+        (Status.ALLOCATED, _("To receive")),
+        (Status.RECEIVED, _("At your premises, to hand over")),
+        (Status.HANDED_OVER, _("Handed over")),
+        (Status.RETURNED, _("Returned to the workshop")),
+    ):
+        if status in Allocation.OPEN:
+            rows = [a for a in pending if a.status == status]
+            total = len(rows)
+        else:
+            rows = list(mine.filter(status=status).order_by("-handed_over_on", "-returned_at", "-pk")[:DONE_SHOWN])
+            total = done_counts.get(status, 0)
+        groups.append((status, label, rows, total))
     return render(request, "programmes/partner_home.html", {"partners": partners, "groups": groups})
 
 
