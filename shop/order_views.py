@@ -128,4 +128,10 @@ def my_orders(request):
         .prefetch_related(Prefetch("lines__bound_devices", queryset=ListedDevice.objects.select_related("device")))
         .order_by("-date_placed")
     )
-    return render(request, "shop/my_orders.html", {"orders": orders})
+    # The other spaces this account opens: a donor's or a relay partner's people find them here.
+    portals = []
+    if request.user.donors.exists():
+        portals.append((_("Donor portal"), reverse("devices:donor_home")))
+    if request.user.relay_partners.exists():
+        portals.append((_("Relay partner portal"), reverse("programmes:home")))
+    return render(request, "shop/my_orders.html", {"orders": orders, "portals": portals})

@@ -176,3 +176,8 @@ def test_the_receipt_is_a_pdf_to_sign_with_no_name_in_it(partner_client, receive
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert allocation.device.asset_tag in text and "ML-99" in text
     assert "écrit à la main" in text and "ne pas le revendre" in text
+
+
+def test_the_account_page_leads_to_the_relay_portal(partner_client, client):
+    html = partner_client.get(reverse("shop_my_orders")).content.decode()
+    assert "Mes espaces" in html and reverse("programmes:home") in html
