@@ -57,6 +57,9 @@ PAGES = {
     "shop_admin:quotes",
     "shop_admin:invoices",
     "shop_admin:attestations",
+    # Network-wide on purpose: a solidarity voucher may be used at any member's counter; the page shows its
+    # state and its holder's category only (tests/shop/test_solidarity_vouchers.py).
+    "shop_admin:voucher_check",
 }
 
 
