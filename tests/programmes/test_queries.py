@@ -30,19 +30,20 @@ def grow(allocate, received, partner_staff):
     return add
 
 
-@pytest.mark.parametrize("page", ["home", "report", "report_csv", "donor_home"])
-def test_query_counts_do_not_grow_with_the_devices(client, grow, partner_staff, donor, programme, page):
+# Not named `page`: that is Playwright's fixture, and a parameter of that name made these tests browser tests.
+@pytest.mark.parametrize("which", ["home", "report", "report_csv", "donor_home"])
+def test_query_counts_do_not_grow_with_the_devices(client, grow, partner_staff, donor, programme, which):
     programme.quota = None
     programme.save()
-    if page == "home":
+    if which == "home":
         client.force_login(partner_staff)
         path = reverse("programmes:home")
     else:
         client.force_login(donor.users.create(email="numerique@region.example"))
         path = (
             reverse("devices:donor_home")
-            if page == "donor_home"
-            else reverse(f"programmes:{page}", args=[programme.slug])
+            if which == "donor_home"
+            else reverse(f"programmes:{which}", args=[programme.slug])
         )
     grow()
     for _warm in range(2):  # the site's settings and menus are cached after the first requests
