@@ -5,6 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_class
+from wagtail import hooks
 
 user_registered = get_class("customer.signals", "user_registered")
 logger = logging.getLogger(__name__)
@@ -37,6 +38,14 @@ class AccountAdapter(DefaultAccountAdapter):
                         "lost: ask for it again in a few minutes."
                     ),
                 )
+
+    def get_login_redirect_url(self, request):
+        """Where a login without a `next` lands: the first portal an app's `login_landing` hook gives for the user
+        (a donor's people on the donor portal, a relay partner's on the relay portal), else the home page."""
+        for hook in hooks.get_hooks("login_landing"):
+            if url := hook(request.user):
+                return url
+        return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)

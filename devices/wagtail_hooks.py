@@ -650,3 +650,11 @@ class WorkshopViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_workshop_viewsets():
     return WorkshopViewSetGroup()
+
+
+@hooks.register("login_landing")
+def donor_landing(user):
+    """A donor's people land on the donor portal after logging in (staff on the home page, as everyone)."""
+    if not user.is_staff and user.donors.exists():
+        return reverse("devices:donor_home")
+    return None

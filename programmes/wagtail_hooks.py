@@ -7,6 +7,7 @@ allocations of its own members only.
 
 from django import forms
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -211,3 +212,11 @@ class ProgrammesViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_programmes_viewsets():
     return ProgrammesViewSetGroup()
+
+
+@hooks.register("login_landing")
+def relay_partner_landing(user):
+    """A relay partner's staff land on the relay portal after logging in."""
+    if not user.is_staff and user.relay_partners.exists():
+        return reverse("programmes:home")
+    return None

@@ -4,6 +4,7 @@ no donor-internal data, and record receipts, hand-overs and returns that reach t
 import io
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -181,3 +182,25 @@ def test_the_receipt_is_a_pdf_to_sign_with_no_name_in_it(partner_client, receive
 def test_the_account_page_leads_to_the_relay_portal(partner_client, client):
     html = partner_client.get(reverse("shop_my_orders")).content.decode()
     assert "Mes espaces" in html and reverse("programmes:home") in html
+
+
+def _verified(user):
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def test_a_partners_staff_land_on_the_relay_portal_after_logging_in(client, partner_staff):
+    _verified(partner_staff)
+    response = client.post("/compte/login/", {"login": partner_staff.email, "password": "x" * 12})
+    assert response.status_code == 302 and response["Location"] == reverse("programmes:home")
+
+
+def test_a_donors_people_land_on_the_donor_portal(client, donor, django_user_model):
+    person = _verified(django_user_model.objects.create_user(email="numerique@region.example", password="x" * 12))
+    donor.users.add(person)
+    response = client.post("/compte/login/", {"login": person.email, "password": "x" * 12})
+    assert response.status_code == 302 and response["Location"] == reverse("devices:donor_home")
+    # A `next` still wins.
+    client.logout()
+    response = client.post("/compte/login/?next=/boutique/", {"login": person.email, "password": "x" * 12})
+    assert response["Location"] == "/boutique/"
