@@ -14,33 +14,20 @@ from programmes.models import Allocation, AllocationRule, Programme, RelayPartne
 EMPTY_CHOICE = [("", "---------")]
 
 
-class PartnerSelect(forms.Select):
-    """Each partner's option says which programmes it serves: the page keeps only those of the chosen
-    programme (the service checks it again)."""
+class ProgrammesSelect(forms.Select):
+    """Each option says which programmes it belongs to (`programmes_of`: option value → programme pks): the page
+    keeps only those of the chosen programme (`static/js/option_filter.js`; the form and the service check the
+    pair again)."""
 
-    def __init__(self, *args, programmes_of: dict[int, list[int]] | None = None, **kwargs):
-        self.programmes_of = programmes_of or {}
+    def __init__(self, *args, programmes_of: dict | None = None, **kwargs):
+        self.programmes_of = {str(key): pks for key, pks in (programmes_of or {}).items()}
         super().__init__(*args, **kwargs)
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        key = getattr(value, "value", value)
+        key = str(getattr(value, "value", value) or "")  # a model choice's value wraps the primary key
         if key:
-            option["attrs"]["data-programmes"] = " ".join(str(pk) for pk in self.programmes_of.get(int(key), []))
-        return option
-
-
-class CategorySelect(forms.Select):
-    """Each beneficiary category's option says which programmes offer it (filtered on the page as above)."""
-
-    def __init__(self, *args, programmes_of: dict[str, list[int]] | None = None, **kwargs):
-        self.programmes_of = programmes_of or {}
-        super().__init__(*args, **kwargs)
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if value:
-            option["attrs"]["data-programmes"] = " ".join(str(pk) for pk in self.programmes_of.get(value, []))
+            option["attrs"]["data-programmes"] = " ".join(str(pk) for pk in self.programmes_of.get(key, []))
         return option
 
 
@@ -61,7 +48,7 @@ class AllocateForm(ActionForm):
         for programme in programmes:
             for partner in programme.partners.all():
                 served.setdefault(partner.pk, []).append(programme.pk)
-        self.fields["partner"].widget = PartnerSelect(programmes_of=served)
+        self.fields["partner"].widget = ProgrammesSelect(programmes_of=served)
         self.fields["partner"].queryset = RelayPartner.objects.filter(pk__in=served)  # sets the widget's choices
 
     def clean(self):
@@ -99,7 +86,7 @@ class ProgrammeDonateForm(ActionForm):
         field.choices = EMPTY_CHOICE + [
             (value, labels[value]) for value in BeneficiaryCategory.values if value in offered
         ]
-        field.widget = CategorySelect(choices=field.choices, programmes_of=offered)
+        field.widget = ProgrammesSelect(choices=field.choices, programmes_of=offered)
 
     def clean_territory(self):
         territory = self.cleaned_data["territory"].strip().upper()

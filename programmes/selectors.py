@@ -158,6 +158,14 @@ class ChannelProposal:
     programme: Programme | None = None
 
 
+def programme_has_room(programme: Programme) -> bool:
+    """Whether the quota admits one more device: it counts those allocated, at a partner or handed over (a
+    returned device frees its place). No quota, always."""
+    if programme.quota is None:
+        return True
+    return programme.allocations.exclude(status=Status.RETURNED).count() < programme.quota
+
+
 def channel_proposed(device) -> ChannelProposal | None:
     """The channel the device's member's rules propose for it (None without rules, or when no line fits):
     the first line, in order, that matches the device and whose channel has room — a running programme
@@ -170,8 +178,7 @@ def channel_proposed(device) -> ChannelProposal | None:
             continue
         if rule.channel == Channel.PROGRAMME:
             programme = rule.programme
-            in_quota = programme.allocations.exclude(status=Status.RETURNED).count() if programme.quota else 0
-            if programme.is_active() and (programme.quota is None or in_quota < programme.quota):
+            if programme.is_active() and programme_has_room(programme):
                 return ChannelProposal(rule.channel, str(programme), rule, programme)
             continue
         if rule.channel == Channel.RENTAL:

@@ -50,11 +50,6 @@ def _check_day(day: date | None, *, after: datetime, field: str, what: str) -> N
         )
 
 
-def programme_open_count(programme: Programme) -> int:
-    """The devices a programme's quota counts: allocated, at a partner or handed over (not the returned)."""
-    return programme.allocations.exclude(status=Status.RETURNED).count()
-
-
 @transaction.atomic
 def allocation_create(
     *, device: Device, programme: Programme, partner: RelayPartner, actor, occurred_at=None
@@ -77,7 +72,7 @@ def allocation_create(
                 % {"member": device.association, "name": programme}
             }
         )
-    if programme.quota is not None and programme_open_count(programme) >= programme.quota:
+    if not selectors.programme_has_room(programme):
         raise ValidationError(
             {
                 "programme": _("The quota of “%(name)s” is reached (%(quota)s devices).")

@@ -147,21 +147,20 @@ def voucher_revoke(*, voucher: SolidarityVoucher, actor) -> SolidarityVoucher:
     return voucher
 
 
+def _of_order(order):
+    """The solidarity vouchers an order was placed with (through Oscar's discounts of the order)."""
+    voucher_ids = OrderDiscount.objects.filter(order=order, voucher_id__isnull=False).values_list("voucher_id")
+    return SolidarityVoucher.objects.filter(voucher_id__in=voucher_ids)
+
+
 def vouchers_record_use(order) -> int:
     """After an order: its solidarity vouchers are used (called on Oscar's `order_placed`)."""
-    voucher_ids = OrderDiscount.objects.filter(order=order, voucher_id__isnull=False).values_list("voucher_id")
-    return SolidarityVoucher.objects.filter(voucher_id__in=voucher_ids, status=Status.ISSUED).update(
-        status=Status.USED, used_at=timezone.now()
-    )
+    return _of_order(order).filter(status=Status.ISSUED).update(status=Status.USED, used_at=timezone.now())
 
 
 def holder_category_of(order) -> str:
     """The beneficiary category of the solidarity voucher an order was placed with, or ""."""
-    voucher_ids = OrderDiscount.objects.filter(order=order, voucher_id__isnull=False).values_list("voucher_id")
-    return (
-        SolidarityVoucher.objects.filter(voucher_id__in=voucher_ids).values_list("holder_category", flat=True).first()
-        or ""
-    )
+    return _of_order(order).values_list("holder_category", flat=True).first() or ""
 
 
 def voucher_lookup(code: str) -> SolidarityVoucher | None:
