@@ -2,7 +2,11 @@
 # command. Settings come from the environment (see .env.example); the entry points default to production.
 #   docker build -t reemploi .
 #   docker compose up -d        (compose.yaml: the whole topology on one machine)
-FROM python:3.11-slim-bookworm
+# `make image` builds it and runs the production topology's journeys through its containers (deploy/image.py).
+# PYTHON_IMAGE: Debian bookworm with Python 3.11, `python` and `pip` on the PATH (the official image by default;
+# deploy/image.py makes an equivalent from Debian's packages where no image registry can be reached).
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -10,10 +14,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     GUNICORN_BIND=0.0.0.0:8000
 
-# pg_dump/pg_restore for `manage.py backup` and `restore` (the same major version as the server: 15);
-# gettext for compiling translations at build time.
+# pg_dump/pg_restore for `manage.py backup` and `restore` (the same major version as the server: 15).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends postgresql-client-15 gettext \
+    && apt-get install -y --no-install-recommends postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --home-dir /app --uid 1000 reemploi
 
@@ -21,8 +24,10 @@ WORKDIR /app
 COPY requirements/base.txt requirements/base.txt
 RUN pip install -r requirements/base.txt
 
-COPY --chown=reemploi:reemploi . .
-RUN pip install --no-deps . \
+# The code belongs to root: the site's user can write var/ only (static files, beat's schedule).
+COPY . .
+# Editable, as `make install` does: the settings find templates, static files and translations beside the code.
+RUN pip install --no-deps -e . \
     && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput --settings=reemploi.settings.production \
     && python -m babel.messages.frontend compile -d locale -D django -l fr \
     && mkdir -p var && chown -R reemploi:reemploi var

@@ -6,13 +6,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test test-fast lint format messages bench lighthouse topology load migrations-check clean
+.PHONY: help install run demo test test-fast lint format messages bench lighthouse topology image load migrations-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
-	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11, 5) and "Python 3.11.5 or newer is needed (the pinned requirements need it)")'
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r requirements/base.txt -r requirements/dev.txt
@@ -60,6 +60,9 @@ lighthouse: install ## Lighthouse (mobile) on the shop's key pages (needs chromi
 
 topology: install ## Start the production topology on loopback and walk through it (needs PostgreSQL and Redis installed; see Deploying)
 	$(PY) deploy/topology.py
+
+image: install ## Build the production image and run the topology's journeys through its containers (needs a Docker engine; see Deploying)
+	$(PY) deploy/image.py
 
 load: install ## Locust on the production topology: steady load, a gunicorn worker killed, Redis stopped (see bench/README.md)
 	$(PY) bench/load.py

@@ -21,7 +21,9 @@ Then, through them, as users and operators would:
    pages answer 503 with Retry-After.
 
 Exit status 0 when every step passed. `--keep` leaves the processes running (Ctrl-C stops them) and prints
-their addresses; logs are in var/topology/logs/.
+their addresses; logs are in var/topology/logs/. `--image reemploi:latest` runs every process of the site
+(manage.py, gunicorn, the worker, beat) in a container of that image instead of this checkout's virtual
+environment, on the host's network (deploy/image.py, `make image`).
 """
 
 import argparse
@@ -88,8 +90,12 @@ def check(condition, message: str):
         raise Failure(message)
 
 
+CONTAINER_PREFIX = "reemploi-topology-"
+
+
 class Processes:
-    """Named child processes, each with its log file; stopped in reverse order at the end."""
+    """Named child processes, each with its log file; stopped in reverse order at the end. A process that is
+    `docker run` names its container after itself: stopping it stops the container."""
 
     def __init__(self, logs: Path):
         self.logs = logs
@@ -107,6 +113,8 @@ class Processes:
         process = self.running.pop(name, None)
         if process is None or process.poll() is not None:
             return
+        if process.args[:2] == ["docker", "run"]:
+            subprocess.run(["docker", "stop", "-t", "20", CONTAINER_PREFIX + name], capture_output=True)
         os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=20)
@@ -159,7 +167,8 @@ class PostgreSQL:
 
 
 class Topology:
-    def __init__(self):
+    def __init__(self, image: str | None = None):
+        self.image = image
         if WORK.exists():
             shutil.rmtree(WORK)
         (WORK / "logs").mkdir(parents=True)
@@ -179,32 +188,32 @@ class Topology:
             k for k in os.environ if k.startswith(("AWS_", "STRIPE_", "SENTRY_"))
         ):
             env.pop(key, None)
-        env.update(
-            {
-                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-                "SITE_BASE_URL": self.base,
-                "DATABASE_URL": self.postgres.url("reemploi"),
-                "REDIS_URL": f"redis://127.0.0.1:{self.ports['redis']}/0",
-                "EMAIL_URL": f"smtp://127.0.0.1:{self.ports['smtp']}",
-                "AWS_STORAGE_BUCKET_NAME": BUCKETS["media"],
-                "AWS_PRIVATE_BUCKET_NAME": BUCKETS["private"],
-                "BACKUP_BUCKET_NAME": BUCKETS["backups"],
-                "AWS_S3_ENDPOINT_URL": self.s3_url,
-                "AWS_S3_REGION_NAME": "eu-west-3",
-                "AWS_S3_ADDRESSING_STYLE": "path",
-                "AWS_ACCESS_KEY_ID": "topology",
-                "AWS_SECRET_ACCESS_KEY": "topology-secret",
-                "STRIPE_SECRET_KEY": "sk_test_topology",
-                "STRIPE_PUBLISHABLE_KEY": "pk_test_topology",
-                "STRIPE_WEBHOOK_SECRET": "whsec_topology",
-                "STRIPE_API_BASE": f"http://127.0.0.1:{self.ports['stripe']}",
-                "STRIPE_JS_URL": f"http://127.0.0.1:{self.ports['stripe']}/js.stripe.com/v3/",
-                "GUNICORN_WORKERS": "2",
-                "PYTHONUNBUFFERED": "1",
-                "SSL_CERT_FILE": str(self.certificate),  # localstripe's webhooks reach gunicorn over TLS
-            }
-        )
+        site = {
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_BASE_URL": self.base,
+            "DATABASE_URL": self.postgres.url("reemploi"),
+            "REDIS_URL": f"redis://127.0.0.1:{self.ports['redis']}/0",
+            "EMAIL_URL": f"smtp://127.0.0.1:{self.ports['smtp']}",
+            "AWS_STORAGE_BUCKET_NAME": BUCKETS["media"],
+            "AWS_PRIVATE_BUCKET_NAME": BUCKETS["private"],
+            "BACKUP_BUCKET_NAME": BUCKETS["backups"],
+            "AWS_S3_ENDPOINT_URL": self.s3_url,
+            "AWS_S3_REGION_NAME": "eu-west-3",
+            "AWS_S3_ADDRESSING_STYLE": "path",
+            "AWS_ACCESS_KEY_ID": "topology",
+            "AWS_SECRET_ACCESS_KEY": "topology-secret",
+            "STRIPE_SECRET_KEY": "sk_test_topology",
+            "STRIPE_PUBLISHABLE_KEY": "pk_test_topology",
+            "STRIPE_WEBHOOK_SECRET": "whsec_topology",
+            "STRIPE_API_BASE": f"http://127.0.0.1:{self.ports['stripe']}",
+            "STRIPE_JS_URL": f"http://127.0.0.1:{self.ports['stripe']}/js.stripe.com/v3/",
+            "GUNICORN_WORKERS": "2",
+            "PYTHONUNBUFFERED": "1",
+            "SSL_CERT_FILE": str(self.certificate),  # localstripe's webhooks reach gunicorn over TLS
+        }
+        env.update(site)
+        self.site_keys = set(site) | {"DJANGO_SETTINGS_MODULE"}  # what the site's containers are given
         env.pop("DJANGO_SETTINGS_MODULE", None)  # gunicorn and Celery: their own default (production)
         return env
 
@@ -213,6 +222,8 @@ class Topology:
         """What the site's processes use: PostgreSQL (a new cluster, an empty database), Redis, the S3 store
         with its buckets, SMTP, the local Stripe server."""
         self.make_certificate()
+        if self.image:
+            self.certificate.with_name("key.pem").chmod(0o644)  # read by the image's unprivileged user
         self.postgres.init()
         self.postgres.start()
         self.postgres.create_database("reemploi")
@@ -223,6 +234,12 @@ class Topology:
 
     def stop(self):
         self.processes.stop_all()
+        if self.image:  # a container whose `docker run` was killed
+            left = subprocess.run(
+                ["docker", "ps", "-aq", "--filter", f"name={CONTAINER_PREFIX}"], capture_output=True, text=True
+            ).stdout.split()
+            if left:
+                subprocess.run(["docker", "rm", "-f", *left], capture_output=True)
         try:
             self.postgres.stop()
         except subprocess.CalledProcessError:
@@ -309,10 +326,24 @@ class Topology:
         )  # fmt: skip
         wait_for("localstripe", lambda: port_open(self.ports["stripe"]))
 
+    def site_command(self, command: list[str], env: dict, name: str | None = None) -> list[str]:
+        """A command of the site (python, gunicorn, celery): this checkout's virtual environment, or a container of
+        the image on the host's network, given the site's settings and the run's certificate."""
+        if not self.image:
+            executable = sys.executable if command[0] == "python" else str(VENV_BIN / command[0])
+            return [executable, *command[1:]]
+        container = ["docker", "run", "--rm", "--network", "host"]
+        if name:
+            container += ["--name", CONTAINER_PREFIX + name]
+        container += ["-v", f"{self.certificate.parent}:{self.certificate.parent}:ro"]
+        for key in sorted(self.site_keys & set(env)):
+            container += ["-e", f"{key}={env[key]}"]
+        return [*container, self.image, *command]
+
     def manage(self, *arguments: str, timeout: float = 900) -> str:
         env = {**self.env, "DJANGO_SETTINGS_MODULE": "reemploi.settings.production"}  # manage.py's default is dev
         done = subprocess.run(
-            [sys.executable, "manage.py", *arguments],
+            self.site_command(["python", "manage.py", *arguments], env),
             env=env,
             cwd=BASE_DIR,
             capture_output=True,
@@ -327,8 +358,11 @@ class Topology:
         key = self.certificate.with_name("key.pem")
         self.processes.start(
             "web",
-            [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.ports['web']}",
-             "--certfile", str(self.certificate), "--keyfile", str(key)],
+            self.site_command(
+                ["gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.ports['web']}",
+                 "--certfile", str(self.certificate), "--keyfile", str(key)],
+                self.env, "web",
+            ),
             self.env,
         )  # fmt: skip
 
@@ -339,15 +373,20 @@ class Topology:
         wait_for("gunicorn", answers, timeout=60)
 
     def start_workers(self):
-        celery = str(VENV_BIN / "celery")
-        self.processes.start(
-            "worker", [celery, "-A", "reemploi", "worker", "--loglevel=INFO", "--concurrency=2"], self.env
-        )
-        self.processes.start(
-            "beat",
-            [celery, "-A", "reemploi", "beat", "--loglevel=INFO", f"--schedule={WORK / 'celerybeat-schedule'}"],
-            self.env,
-        )
+        worker = ["celery", "-A", "reemploi", "worker", "--loglevel=INFO", "--concurrency=2"]
+        self.processes.start("worker", self.site_command(worker, self.env, "worker"), self.env)
+        schedule = "/app/var/celerybeat-schedule" if self.image else WORK / "celerybeat-schedule"  # compose.yaml's
+        beat = ["celery", "-A", "reemploi", "beat", "--loglevel=INFO", f"--schedule={schedule}"]
+        self.processes.start("beat", self.site_command(beat, self.env, "beat"), self.env)
+
+    def containers(self) -> list[str] | None:
+        """The site's running containers (web, worker, beat) with their image, once all three run."""
+        listed = subprocess.run(
+            ["docker", "ps", "--filter", f"name={CONTAINER_PREFIX}", "--format", "{{.Names}} ({{.Image}})"],
+            capture_output=True, text=True,
+        ).stdout.split()  # fmt: skip
+        names = [" ".join(listed[index : index + 2]) for index in range(0, len(listed), 2)]
+        return names if len(names) == 3 else None
 
     def get(self, path: str, session=None, **kwargs) -> requests.Response:
         return (session or requests).get(self.base + path, verify=self.certificate, timeout=30, **kwargs)
@@ -748,8 +787,9 @@ JOURNEYS = [
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="leave the processes running after the journeys")
+    parser.add_argument("--image", help="run the site's processes in containers of this image (deploy/image.py)")
     arguments = parser.parse_args()
-    topology = Topology()
+    topology = Topology(arguments.image)
     started = time.monotonic()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped from outside: stop the processes too
     try:
@@ -763,6 +803,8 @@ def main() -> int:
         print("== starting gunicorn, the Celery worker and beat")
         topology.start_web()
         topology.start_workers()
+        if topology.image:
+            print("   containers:", ", ".join(wait_for("the site's three containers", topology.containers)))
         for title, journey in JOURNEYS:
             print(f"-- {title}")
             if journey is not database_stopped and journey is not store_stopped:

@@ -95,6 +95,22 @@ def test_the_procfile_runs_the_web_worker_and_beat():
     }
 
 
+def test_the_image_leaves_the_checkouts_local_files_out():
+    """`COPY . .` in the Dockerfile: the local database, media, secrets, virtual environment and history stay out
+    (make image checks the built image itself)."""
+    patterns = {
+        line.strip()
+        for line in (PROJECT_DIR / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".git", ".venv", "var", ".env", ".env.*"} <= patterns
+    dockerfile = (PROJECT_DIR / "Dockerfile").read_text()
+    # Installed editable, as `make install` does: a copy in site-packages would look for its templates, static
+    # files and translations there (BASE_DIR is two folders above the settings).
+    assert "pip install --no-deps -e ." in dockerfile
+    assert "\nUSER reemploi\n" in dockerfile
+
+
 @pytest.mark.django_db
 def test_public_media_are_never_served_by_django_in_production(client, settings):
     """Without DEBUG, /media/ is the bucket's or the TLS proxy's: a stored image is not served by the site."""
