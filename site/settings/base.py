@@ -3,9 +3,12 @@
 Secure by default: DEBUG is off, cookies are secure, HSTS is on. `dev` and `test` loosen what they must.
 Every environment variable the project reads is read here, and nowhere else; each one is listed in
 `.env.example` and in the README. A missing variable falls back to an embedded default (SQLite,
-local-memory cache, console e-mail, inline tasks, files on the local disk, no Stripe).
+local-memory cache, console e-mail, inline tasks, files on the local disk, no Stripe); so does an empty one,
+since `.env.example`, copied as the operator's environment file, lists every variable and leaves most empty.
 """
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import environ
@@ -20,8 +23,26 @@ from oscar.defaults import *  # noqa: F401,F403  (Oscar's OSCAR_* defaults, over
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
 
+
+class _SetVariables(Mapping):
+    """The process's environment without its empty variables: an empty variable means its default."""
+
+    def __getitem__(self, name: str) -> str:
+        value = os.environ[name]
+        if value == "":
+            raise KeyError(name)
+        return value
+
+    def __iter__(self):
+        return (name for name, value in os.environ.items() if value != "")
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+env.ENVIRON = _SetVariables()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)  # os.environ: a variable set, even empty, wins over .env
 
 # --- Core ----------------------------------------------------------------------------------------
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")

@@ -1,6 +1,8 @@
 """Production settings pass Django's deployment checks and refuse to run without a secret key."""
 
+import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -44,6 +46,54 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set in production." in result.stderr
+
+
+def _production_settings(env: dict) -> dict:
+    """Every setting of the production module, as repr, imported in a fresh interpreter with `env` only."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps({k: repr(getattr(s, k)) for k in dir(s) if k.isupper()}))"
+    )
+    result = subprocess.run(  # noqa: S603 (fixed arguments)
+        [sys.executable, "-c", code],
+        cwd=PROJECT_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "reemploi.settings.production"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    settings = json.loads(result.stdout.strip().splitlines()[-1])
+    return {name: re.sub(r" at 0x[0-9a-f]+", "", value) for name, value in settings.items()}  # objects' addresses
+
+
+def test_an_empty_variable_of_the_example_file_means_its_default():
+    """`.env.example` lists every variable, most of them empty, and is copied as the operator's environment file
+    (compose's env_file, systemd's EnvironmentFile): an empty one must give the embedded default, not an empty
+    value (an empty CELERY_BROKER_URL beside a REDIS_URL made tasks run inline and the worker idle)."""
+    example = dict(
+        line.split("=", 1)
+        for line in (PROJECT_DIR / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    operator = {  # what the operator fills in
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "DATABASE_URL": "postgres://reemploi@127.0.0.1:5432/reemploi",
+    }
+    empty = sorted(name for name, value in example.items() if value == "" and name not in operator)
+    assert "CELERY_BROKER_URL" in empty and "EMAIL_URL" in empty
+    base = {name: value for name, value in os.environ.items() if name not in example and not name.startswith("DJANGO_")}
+    base.update(operator)
+    unset = _production_settings(base)
+    as_in_the_file = _production_settings({**base, **dict.fromkeys(empty, "")})
+
+    different = {
+        name: (unset[name], as_in_the_file.get(name)) for name in unset if unset[name] != as_in_the_file.get(name)
+    }
+    assert different == {}
+    assert unset["CELERY_BROKER_URL"] == repr("redis://127.0.0.1:6379/14")
+    assert unset["CELERY_TASK_ALWAYS_EAGER"] == "False"
 
 
 def _entry_point_settings(module: str, **env) -> subprocess.CompletedProcess:
