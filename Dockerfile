@@ -1,5 +1,6 @@
 # The production image: one image for every process (web, worker, beat, one-off commands), chosen by its
-# command. Settings come from the environment (see .env.example); the entry points default to production.
+# command. Settings come from the environment (see .env.example); in the image every command, manage.py's too,
+# runs the production settings (`docker compose run --rm web python manage.py createsuperuser`).
 #   docker build -t reemploi .
 #   docker compose up -d        (compose.yaml: the whole topology on one machine)
 # `make image` builds it and runs the production topology's journeys through its containers (deploy/image.py).
@@ -12,6 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=reemploi.settings.production \
     GUNICORN_BIND=0.0.0.0:8000
 
 # pg_dump/pg_restore for `manage.py backup` and `restore` (the same major version as the server: 15).
@@ -28,7 +30,7 @@ RUN pip install -r requirements/base.txt
 COPY . .
 # Editable, as `make install` does: the settings find templates, static files and translations beside the code.
 RUN pip install --no-deps -e . \
-    && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput --settings=reemploi.settings.production \
+    && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && python -m babel.messages.frontend compile -d locale -D django -l fr \
     && mkdir -p var && chown -R reemploi:reemploi var
 

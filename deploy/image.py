@@ -8,8 +8,12 @@
 2. `docker build` of the Dockerfile, unchanged, on that base.
 3. What the image must be: it runs as an unprivileged user who can write var/ only (not the code), carries none
    of the local environment (.git, the virtual environment, the local database and media, tests), holds its
-   static files and compiled translations, and its entry points default to the production settings.
-4. compose.yaml read by Docker Compose (`config`), with .env.example as its .env.
+   static files and compiled translations, and every command in it, manage.py's too, runs the production
+   settings.
+4. compose.yaml started by Docker Compose, with .env.example as its .env (the secret key, hosts and store keys
+   filled in): the site's services as written, the third-party ones (PostgreSQL, Redis, MinIO) from their
+   official images or, where those cannot be pulled, the stand-ins of deploy/standins/; migrate done, the
+   health endpoint green through the published port, beat started, a backup by a one-off command.
 5. The production topology's journeys (deploy/topology.py --image): PostgreSQL, Redis, the S3 store, SMTP and
    Stripe on loopback as in `make topology`, and every process of the site — migrate, collectstatic,
    check --deploy, the demo data, gunicorn, the Celery worker and beat, backup and restore — a container of the
@@ -20,12 +24,18 @@ everything passed.
 """
 
 import argparse
+import json
+import re
+import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import requests
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 OFFICIAL_BASE = "python:3.11-slim-bookworm"
@@ -134,36 +144,159 @@ def check_image(tag: str):
     writable = inside("sh", "-c", "touch /app/manage.py 2>/dev/null && echo code; touch /app/var/x && echo var")
     if writable != "var":
         raise SystemExit(f"what the site's user may write in the image: {writable.split()} (var only)")
-    code = "import os, reemploi.wsgi, reemploi.celery; print(os.environ['DJANGO_SETTINGS_MODULE'])"  # the entry points
-    settings = inside("sh", "-c", f'DJANGO_SECRET_KEY=x python -c "{code}" 2>&1 | tail -n 1')
-    if settings != "reemploi.settings.production":
-        raise SystemExit(f"the entry points' settings in the image: {settings!r}")
+    code = "from django.conf import settings as s; print(s.SETTINGS_MODULE, 'DEBUG', s.DEBUG)"
+    settings = inside("sh", "-c", f'DJANGO_SECRET_KEY=x python manage.py shell -c "{code}" 2>&1 | tail -n 1')
+    if settings != "reemploi.settings.production DEBUG False":
+        raise SystemExit(f"manage.py's settings in the image: {settings!r}")
     static = inside("sh", "-c", "ls /app/var/static/staticfiles.json /app/locale/fr/LC_MESSAGES/django.mo")
-    print(f"   runs as {user}, writes var/ only; no {', '.join(LEFT_OUT)}; WSGI and Celery default to {settings}")
+    print(f"   runs as {user}, writes var/ only; no {', '.join(LEFT_OUT)}; every command runs {settings}")
     print(f"   {', '.join(static.split())} built in")
 
 
-def check_compose():
-    compose = None
+def compose_command() -> list[str] | None:
     if subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
-        compose = ["docker", "compose"]
-    elif shutil.which("docker-compose"):
-        compose = ["docker-compose"]  # Compose v1 (Debian's package)
+        return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]  # Compose v1 (Debian's package)
+    return None
+
+
+def compose_up(tag: str, base: str):
+    """compose.yaml's whole topology started by Docker Compose — the site's services as they are written, the
+    third-party ones from their official images or, where those cannot be pulled, the stand-ins of
+    deploy/standins/ — then checked: migrate done, the health endpoint green through the published port (the
+    worker answering over the broker), beat started, a backup made to the bucket by a one-off command."""
+    compose = compose_command()
     if compose is None:
-        print("   no Docker Compose here: compose.yaml not read")
-        return
+        raise SystemExit("Docker Compose is needed (the compose plugin, or Debian's docker-compose)")
+    if port_in_use(8000):
+        raise SystemExit("compose.yaml publishes 127.0.0.1:8000, which is in use: stop what listens there first")
     with tempfile.TemporaryDirectory() as work:
         project = Path(work)
         shutil.copyfile(BASE_DIR / "compose.yaml", project / "compose.yaml")
-        shutil.copyfile(BASE_DIR / ".env.example", project / ".env")
-        services = run(
-            *compose, "-f", str(project / "compose.yaml"), "--project-directory", str(project), "config", "--services",
-            capture_output=True,
-        ).stdout.split()  # fmt: skip
-    expected = {"migrate", "web", "worker", "beat", "postgres", "redis", "s3", "s3-buckets"}
-    if set(services) != expected:
-        raise SystemExit(f"compose.yaml's services: {sorted(services)}, expected {sorted(expected)}")
-    print(f"   compose.yaml read by {' '.join(compose)}: {', '.join(services)}")
+        settings = {
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SITE_BASE_URL": "https://127.0.0.1:8000",
+            "AWS_ACCESS_KEY_ID": "reemploi-check",
+            "AWS_SECRET_ACCESS_KEY": secrets.token_urlsafe(24),
+            "POSTGRES_PASSWORD": secrets.token_urlsafe(16),
+        }
+        (project / ".env").write_text(environment_file(settings))  # .env.example as the operator fills it in
+        files = ["-f", str(project / "compose.yaml")]
+        if base == LOCAL_BASE:
+            (project / "standins.yaml").write_text(json.dumps(standins_override(base), indent=2))
+            files += ["-f", str(project / "standins.yaml")]
+        command = [*compose, "-p", "reemploi-check", "--project-directory", str(project), *files]
+        try:
+            if base == LOCAL_BASE:
+                print("   building the stand-ins of postgres, redis and the S3 store (deploy/standins/)")
+                built = subprocess.run(
+                    [*command, "build", "-q", "postgres", "redis", "s3"], capture_output=True, text=True
+                )
+                if built.returncode:
+                    raise SystemExit(f"the stand-ins' build failed:\n{built.stdout[-3000:]}\n{built.stderr[-3000:]}")
+            run(*command, "up", "-d", "--no-build", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            compose_checks(command, tag)
+        except (subprocess.CalledProcessError, SystemExit):
+            logs = subprocess.run([*command, "logs", "--no-color", "--tail", "40"], capture_output=True, text=True)
+            print(logs.stdout[-6000:], file=sys.stderr)
+            raise
+        finally:
+            subprocess.run([*command, "down", "-v", "--remove-orphans"], capture_output=True)
+
+
+def compose_checks(command: list[str], tag: str):
+    def container(service: str) -> dict:
+        ids = run(*command, "ps", "-a", "-q", service, capture_output=True).stdout.split()
+        if not ids:
+            return {}
+        return json.loads(run("docker", "inspect", ids[0], capture_output=True).stdout)[0]
+
+    def migrated():
+        state = container("migrate").get("State", {})
+        if state.get("Status") == "exited" and state.get("ExitCode"):
+            raise SystemExit(f"compose's migrate service failed (exit {state['ExitCode']})")
+        return state.get("Status") == "exited"
+
+    wait("the migrate service done", migrated, timeout=300)
+    images = {service: container(service).get("Config", {}).get("Image") for service in ("web", "worker", "beat")}
+    if set(images.values()) != {tag}:
+        raise SystemExit(f"the site's services run {images}, not {tag}")
+
+    def health():
+        answer = requests.get(
+            "http://127.0.0.1:8000/sante/",
+            headers={"Accept": "application/json", "X-Forwarded-Proto": "https"},  # as the TLS proxy sends it
+            timeout=10,
+        )
+        return answer.json() if answer.status_code == 200 else None
+
+    components = wait("the health endpoint green through compose's published port", health, timeout=180)
+    print("   health green:", ", ".join(sorted(components)))
+    beat = run(*command, "logs", "--no-color", "beat", capture_output=True).stdout
+    if "beat: Starting" not in beat:
+        raise SystemExit("compose's beat service did not start")
+    backup = run(*command, "run", "--rm", "-T", "web", "python", "manage.py", "backup", capture_output=True).stdout
+    archive = re.search(r"reemploi-\S+\.tar\.gz", backup)
+    if not archive:
+        raise SystemExit(f"`compose run --rm web python manage.py backup`: {backup[-2000:]}")
+    print(f"   migrate done; web, worker and beat on {tag}; beat started; backup {archive.group(0)} made")
+
+
+def environment_file(settings: dict[str, str]) -> str:
+    """.env.example with the given variables filled in, every other one as the example leaves it."""
+    lines = []
+    for line in (BASE_DIR / ".env.example").read_text().splitlines():
+        name = line.split("=", 1)[0]
+        lines.append(f"{name}={settings[name]}" if "=" in line and name in settings else line)
+    missing = set(settings) - {line.split("=", 1)[0] for line in lines}
+    return "\n".join(lines + [f"{name}={settings[name]}" for name in sorted(missing)]) + "\n"
+
+
+def standins_override(base: str) -> dict:
+    """The compose override that replaces the third-party images by deploy/standins/ (JSON is YAML)."""
+
+    def built(name: str) -> dict:
+        return {
+            "image": f"reemploi-standin-{name}",
+            "build": {
+                "context": str(BASE_DIR),
+                "dockerfile": f"deploy/standins/{name}.Dockerfile",
+                "args": {"BASE_IMAGE": base},
+            },
+        }
+
+    return {
+        "services": {
+            "postgres": built("postgres"),
+            "redis": built("redis"),
+            "s3": built("s3"),
+            "s3-buckets": {
+                "image": "reemploi-standin-s3",
+                "entrypoint": ["python", "/standin/s3_buckets.py"],
+                "command": ["http://s3:9000"],
+            },
+        },
+    }
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait(what: str, predicate, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            result = predicate()
+        except (OSError, ValueError, requests.RequestException):
+            result = None
+        if result:
+            return result
+        time.sleep(1)
+    raise SystemExit(f"{what}: not within {timeout:.0f} s")
 
 
 def main() -> int:
@@ -181,8 +314,8 @@ def main() -> int:
     build(arguments.tag, base)
     print("== the image")
     check_image(arguments.tag)
-    print("== compose.yaml")
-    check_compose()
+    print("== compose.yaml, started by Docker Compose")
+    compose_up(arguments.tag, base)
     if not arguments.no_topology:
         print("== the production topology, every process of the site in a container of the image")
         done = subprocess.run([sys.executable, str(BASE_DIR / "deploy" / "topology.py"), "--image", arguments.tag])
