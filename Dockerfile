@@ -13,6 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_PROGRESS_BAR=off \
     DJANGO_SETTINGS_MODULE=reemploi.settings.production \
     GUNICORN_BIND=0.0.0.0:8000
 
@@ -20,19 +21,20 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN apt-get update \
     && apt-get install -y --no-install-recommends postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --create-home --home-dir /app --uid 1000 reemploi
+    && useradd --no-create-home --home-dir /app --shell /usr/sbin/nologin --uid 1000 reemploi
 
 WORKDIR /app
 COPY requirements/base.txt requirements/base.txt
 RUN pip install -r requirements/base.txt
 
-# The code belongs to root: the site's user can write var/ only (static files, beat's schedule).
+# /app and the code belong to root: the site's user writes var/ only (beat's schedule), and reads the static
+# files (collected as root, with the settings' private file mode: made readable).
 COPY . .
 # Editable, as `make install` does: the settings find templates, static files and translations beside the code.
 RUN pip install --no-deps -e . \
     && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && python -m babel.messages.frontend compile -d locale -D django -l fr \
-    && mkdir -p var && chown -R reemploi:reemploi var
+    && chmod -R a+rX var/static && chown reemploi:reemploi var
 
 USER reemploi
 EXPOSE 8000

@@ -2,7 +2,8 @@
 
 1. The base image: PYTHON_IMAGE (the official python:3.11-slim-bookworm) when it can be pulled; where no image
    registry can be reached (this project's CI machines reach PyPI, npm and Debian only), an equivalent made
-   here: Debian bookworm from Debian's packages (debootstrap) with this machine's CPython 3.11 in /usr/local,
+   here: Debian bookworm from Debian's packages (debootstrap, security updates included) with this machine's
+   CPython 3.11 in /usr/local (refused unless the machine runs 3.11 on Debian 12),
    `python` and `pip` on the PATH, the machine's certificate authorities (so that pip reaches PyPI through the
    same egress as the host). It is made once and kept as `reemploi-base:bookworm`.
 2. `docker build` of the Dockerfile, unchanged, on that base.
@@ -15,9 +16,9 @@
    official images or, where those cannot be pulled, the stand-ins of deploy/standins/; migrate done, the
    health endpoint green through the published port, beat started, a backup by a one-off command.
 5. The production topology's journeys (deploy/topology.py --image): PostgreSQL, Redis, the S3 store, SMTP and
-   Stripe on loopback as in `make topology`, and every process of the site — migrate, collectstatic,
-   check --deploy, the demo data, gunicorn, the Celery worker and beat, backup and restore — a container of the
-   image, each started with the command compose.yaml gives it.
+   Stripe on loopback as in `make topology`, and every process of the site — migrate, check --deploy, the demo
+   data, gunicorn, the Celery worker and beat, backup and restore — a container of the image, each started with
+   the command compose.yaml gives it (the static files are the image's own, collected when it was built).
 
 Needs a running Docker engine (and root, for debootstrap, when the base has to be made). Exit status 0 when
 everything passed.
@@ -28,6 +29,7 @@ import json
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -48,6 +50,9 @@ BASE_PACKAGES = (
     "libreadline8", "libncursesw6", "libuuid1", "libexpat1", "libcrypt1", "libnsl2", "libtirpc3",
 )  # fmt: skip
 LEFT_OUT = (".git", ".venv", "var/db.sqlite3", "var/media", "tests", "bench", ".env")  # .dockerignore
+# compose.yaml's third-party services and their images (the S3 store and its buckets' setup go together).
+THIRD_PARTY = {"postgres": ("postgres:15",), "redis": ("redis:7",), "s3": ("quay.io/minio/minio", "quay.io/minio/mc")}
+COMPOSE_PROJECT = "reemploi-check"
 
 
 def run(*command: str, **kwargs) -> subprocess.CompletedProcess:
@@ -62,14 +67,25 @@ def image_exists(name: str) -> bool:
     return subprocess.run(["docker", "image", "inspect", name], capture_output=True).returncode == 0
 
 
+def available(image: str) -> bool:
+    """The image is here, or can be pulled now (printing why not)."""
+    if image_exists(image):
+        return True
+    try:
+        pulled = subprocess.run(["docker", "pull", "-q", image], capture_output=True, text=True, timeout=180)
+    except subprocess.TimeoutExpired:
+        print(f"   {image} cannot be pulled (no answer within 180 s)")
+        return False
+    if pulled.returncode:
+        reason = (pulled.stderr.strip().splitlines() or ["no reason given"])[-1]
+        print(f"   {image} cannot be pulled ({reason[:160]})")
+    return pulled.returncode == 0
+
+
 def base_image() -> str:
     """The official base if it is here or can be pulled, otherwise the equivalent made from Debian's packages."""
-    if image_exists(OFFICIAL_BASE):
+    if available(OFFICIAL_BASE):
         return OFFICIAL_BASE
-    pulled = subprocess.run(["docker", "pull", "-q", OFFICIAL_BASE], capture_output=True, text=True, timeout=120)
-    if pulled.returncode == 0:
-        return OFFICIAL_BASE
-    print(f"   {OFFICIAL_BASE} cannot be pulled ({pulled.stderr.strip().splitlines()[-1][:160]})")
     if not image_exists(LOCAL_BASE):
         make_local_base()
     return LOCAL_BASE
@@ -79,6 +95,12 @@ def make_local_base():
     """Debian bookworm (minbase) with this machine's CPython 3.11 in /usr/local and pip, imported as an image: the
     layout of the official image (a CPython built apart from Debian's, in /usr/local, `python` and `pip` on the
     PATH). Debian's own python3 (3.11.2) would not do: the pinned requirements need 3.11.5 or newer."""
+    debian = Path("/etc/debian_version").read_text().strip() if Path("/etc/debian_version").exists() else "none"
+    if sys.version_info[:2] != (3, 11) or not debian.startswith("12"):
+        raise SystemExit(
+            f"{OFFICIAL_BASE} cannot be pulled, and its equivalent is made from this machine's CPython, which must"
+            f" then be 3.11 on Debian 12 (bookworm): here Python {sys.version.split()[0]}, Debian {debian}"
+        )
     print(f"   making {LOCAL_BASE} from Debian's packages and this machine's Python (about 2 minutes)")
     python = Path(sys.base_prefix)
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -107,10 +129,14 @@ def make_local_base():
         shutil.copyfile(HOST_CA_BUNDLE, root / "usr/local/share/ca-certificates/host-authorities.crt")
         shutil.copyfile(HOST_CA_BUNDLE, root / "etc/ssl/certs/ca-certificates.crt")
         (root / "etc/pip.conf").write_text("[global]\ncert = /etc/ssl/certs/ca-certificates.crt\n")
-        run("chroot", str(root), "/sbin/ldconfig")
+        run(shutil.which("chroot"), str(root), "/sbin/ldconfig")
         chroot_env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"}
         run(shutil.which("chroot"), str(root), f"/usr/local/bin/{version}", "-m", "ensurepip", "--default-pip",
             stdout=subprocess.DEVNULL, env=chroot_env)  # fmt: skip
+        (root / "etc/apt/sources.list").write_text(  # the official image's suites, security updates included
+            f"deb {DEBIAN_MIRROR} bookworm main\ndeb {DEBIAN_MIRROR} bookworm-updates main\n"
+            "deb http://deb.debian.org/debian-security bookworm-security main\n"
+        )
         shutil.rmtree(root / "var/lib/apt/lists", ignore_errors=True)
         (root / "var/lib/apt/lists/partial").mkdir(parents=True)
         archive = Path(work) / "rootfs.tar"
@@ -141,9 +167,10 @@ def check_image(tag: str):
     present = inside("sh", "-c", " ".join(f"[ -e /app/{name} ] && echo {name};" for name in LEFT_OUT) + " true")
     if present:
         raise SystemExit(f"the image carries what .dockerignore leaves out: {present.split()}")
-    writable = inside("sh", "-c", "touch /app/manage.py 2>/dev/null && echo code; touch /app/var/x && echo var")
+    tries = {"code": "/app/manage.py", "app": "/app/new", "static": "/app/var/static/new", "var": "/app/var/new"}
+    writable = inside("sh", "-c", "; ".join(f"touch {path} 2>/dev/null && echo {name}" for name, path in tries.items()))
     if writable != "var":
-        raise SystemExit(f"what the site's user may write in the image: {writable.split()} (var only)")
+        raise SystemExit(f"what the site's user may write in the image: {writable.split()} (var/ only)")
     code = "from django.conf import settings as s; print(s.SETTINGS_MODULE, 'DEBUG', s.DEBUG)"
     settings = inside("sh", "-c", f'DJANGO_SECRET_KEY=x python manage.py shell -c "{code}" 2>&1 | tail -n 1')
     if settings != "reemploi.settings.production DEBUG False":
@@ -169,8 +196,7 @@ def compose_up(tag: str, base: str):
     compose = compose_command()
     if compose is None:
         raise SystemExit("Docker Compose is needed (the compose plugin, or Debian's docker-compose)")
-    if port_in_use(8000):
-        raise SystemExit("compose.yaml publishes 127.0.0.1:8000, which is in use: stop what listens there first")
+    standins = [service for service, images in THIRD_PARTY.items() if not all(map(available, images))]
     with tempfile.TemporaryDirectory() as work:
         project = Path(work)
         shutil.copyfile(BASE_DIR / "compose.yaml", project / "compose.yaml")
@@ -183,17 +209,16 @@ def compose_up(tag: str, base: str):
             "POSTGRES_PASSWORD": secrets.token_urlsafe(16),
         }
         (project / ".env").write_text(environment_file(settings))  # .env.example as the operator fills it in
-        files = ["-f", str(project / "compose.yaml")]
-        if base == LOCAL_BASE:
-            (project / "standins.yaml").write_text(json.dumps(standins_override(base), indent=2))
-            files += ["-f", str(project / "standins.yaml")]
-        command = [*compose, "-p", "reemploi-check", "--project-directory", str(project), *files]
+        (project / "check.yaml").write_text(json.dumps(compose_override(tag, base, standins), indent=2))
+        command = [*compose, "-p", COMPOSE_PROJECT, "--project-directory", str(project)]
+        command += ["-f", str(project / "compose.yaml"), "-f", str(project / "check.yaml")]
+        subprocess.run([*command, "down", "-v", "--remove-orphans"], capture_output=True)  # a killed run's
+        if port_in_use(8000):
+            raise SystemExit("compose.yaml publishes 127.0.0.1:8000, which is in use: stop what listens there first")
         try:
-            if base == LOCAL_BASE:
-                print("   building the stand-ins of postgres, redis and the S3 store (deploy/standins/)")
-                built = subprocess.run(
-                    [*command, "build", "-q", "postgres", "redis", "s3"], capture_output=True, text=True
-                )
+            if standins:
+                print(f"   stand-ins (deploy/standins/) for {', '.join(standins)}: their images cannot be pulled")
+                built = subprocess.run([*command, "build", "-q", *standins], capture_output=True, text=True)
                 if built.returncode:
                     raise SystemExit(f"the stand-ins' build failed:\n{built.stdout[-3000:]}\n{built.stderr[-3000:]}")
             run(*command, "up", "-d", "--no-build", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -254,8 +279,9 @@ def environment_file(settings: dict[str, str]) -> str:
     return "\n".join(lines + [f"{name}={settings[name]}" for name in sorted(missing)]) + "\n"
 
 
-def standins_override(base: str) -> dict:
-    """The compose override that replaces the third-party images by deploy/standins/ (JSON is YAML)."""
+def compose_override(tag: str, base: str, standins: list[str]) -> dict:
+    """The compose override of the check (JSON is YAML): the site's services on the image just built, and the
+    stand-ins of deploy/standins/ in place of the third-party images that cannot be pulled."""
 
     def built(name: str) -> dict:
         return {
@@ -267,18 +293,19 @@ def standins_override(base: str) -> dict:
             },
         }
 
-    return {
-        "services": {
-            "postgres": built("postgres"),
-            "redis": built("redis"),
-            "s3": built("s3"),
-            "s3-buckets": {
-                "image": "reemploi-standin-s3",
-                "entrypoint": ["python", "/standin/s3_buckets.py"],
-                "command": ["http://s3:9000"],
-            },
-        },
-    }
+    services = {service: {"image": tag} for service in ("migrate", "web", "worker", "beat")}
+    if "postgres" in standins:
+        services["postgres"] = built("postgres")
+    if "redis" in standins:
+        services["redis"] = built("redis")
+    if "s3" in standins:
+        services["s3"] = built("s3")
+        services["s3-buckets"] = {
+            "image": "reemploi-standin-s3",
+            "entrypoint": ["python", "/standin/s3_buckets.py"],
+            "command": ["http://s3:9000"],
+        }
+    return {"services": services}
 
 
 def port_in_use(port: int) -> bool:
@@ -301,9 +328,10 @@ def wait(what: str, predicate, timeout: float):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tag", default="reemploi:latest")
+    parser.add_argument("--tag", default="reemploi:check", help="the image's tag (compose.yaml's is reemploi:latest)")
     parser.add_argument("--no-topology", action="store_true", help="build and check the image only")
     arguments = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped from outside: compose's `down` still runs
     if not docker_answers():
         print("No Docker engine answers (`docker info`): start one (dockerd) first.", file=sys.stderr)
         return 1

@@ -1,4 +1,4 @@
-"""The production topology on loopback, started and walked through (`.ci/run`'s last stage, `make topology`).
+"""The production topology on loopback, started and walked through (a stage of `.ci/run`, `make topology`).
 
 Separate processes, as in production: PostgreSQL (a cluster of its own, so that it can be stopped), Redis
 (cache, sessions, rate limits and Celery's broker), an S3-compatible store (moto's server mode: a public
@@ -221,6 +221,7 @@ class Topology:
     def start_services(self):
         """What the site's processes use: PostgreSQL (a new cluster, an empty database), Redis, the S3 store
         with its buckets, SMTP, the local Stripe server."""
+        self.remove_containers()
         self.make_certificate()
         if self.image:
             self.certificate.with_name("key.pem").chmod(0o644)  # read by the image's unprivileged user
@@ -234,12 +235,18 @@ class Topology:
 
     def stop(self):
         self.processes.stop_all()
-        if self.image:  # a container whose `docker run` was killed
-            left = subprocess.run(
-                ["docker", "ps", "-aq", "--filter", f"name={CONTAINER_PREFIX}"], capture_output=True, text=True
-            ).stdout.split()
-            if left:
-                subprocess.run(["docker", "rm", "-f", *left], capture_output=True)
+        self.remove_containers()
+
+    def remove_containers(self):
+        """The site's containers left running: by a `docker run` killed (at the end), or by a killed run (at the
+        start: their names would be taken)."""
+        if not self.image:
+            return
+        left = subprocess.run(
+            ["docker", "ps", "-aq", "--filter", f"name={CONTAINER_PREFIX}"], capture_output=True, text=True
+        ).stdout.split()
+        if left:
+            subprocess.run(["docker", "rm", "-f", *left], capture_output=True)
         try:
             self.postgres.stop()
         except subprocess.CalledProcessError:
@@ -326,30 +333,34 @@ class Topology:
         )  # fmt: skip
         wait_for("localstripe", lambda: port_open(self.ports["stripe"]))
 
-    def site_command(self, command: list[str], env: dict, name: str | None = None) -> list[str]:
+    def site_command(self, command: list[str], env: dict, name: str) -> list[str]:
         """A command of the site (python, gunicorn, celery): this checkout's virtual environment, or a container of
         the image on the host's network, given the site's settings and the run's certificate."""
         if not self.image:
             executable = sys.executable if command[0] == "python" else str(VENV_BIN / command[0])
             return [executable, *command[1:]]
-        container = ["docker", "run", "--rm", "--network", "host"]
-        if name:
-            container += ["--name", CONTAINER_PREFIX + name]
+        container = ["docker", "run", "--rm", "--network", "host", "--name", CONTAINER_PREFIX + name]
         container += ["-v", f"{self.certificate.parent}:{self.certificate.parent}:ro"]
         for key in sorted(self.site_keys & set(env)):
-            container += ["-e", f"{key}={env[key]}"]
+            container += ["-e", key]  # its value from `env`, the docker client's environment (not on its command line)
         return [*container, self.image, *command]
 
     def manage(self, *arguments: str, timeout: float = 900) -> str:
         env = {**self.env, "DJANGO_SETTINGS_MODULE": "reemploi.settings.production"}  # manage.py's default is dev
-        done = subprocess.run(
-            self.site_command(["python", "manage.py", *arguments], env),
-            env=env,
-            cwd=BASE_DIR,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+        name = f"manage-{secrets.token_hex(4)}"
+        try:
+            done = subprocess.run(
+                self.site_command(["python", "manage.py", *arguments], env, name),
+                env=env,
+                cwd=BASE_DIR,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            if self.image:  # the container outlives its killed client
+                subprocess.run(["docker", "rm", "-f", CONTAINER_PREFIX + name], capture_output=True)
+            raise Failure(f"manage.py {' '.join(arguments)}: not done within {timeout:.0f} s") from None
         if done.returncode:
             raise Failure(f"manage.py {' '.join(arguments)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
         return done.stdout
@@ -795,9 +806,11 @@ def main() -> int:
     try:
         print("== starting PostgreSQL, Redis, S3, SMTP, Stripe")
         topology.start_services()
-        print("== migrate, collectstatic, check --deploy, demo data (production settings)")
+        static = "" if topology.image else "collectstatic, "  # the image's are collected when it is built
+        print(f"== migrate, {static}check --deploy, demo data (production settings)")
         topology.manage("migrate", "--noinput")
-        topology.manage("collectstatic", "--noinput")
+        if not topology.image:  # the image holds its static files, collected when it was built (read-only)
+            topology.manage("collectstatic", "--noinput")
         topology.manage("check", "--deploy", "--fail-level", "WARNING")
         topology.manage("demo")
         print("== starting gunicorn, the Celery worker and beat")

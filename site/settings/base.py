@@ -8,7 +8,6 @@ since `.env.example`, copied as the operator's environment file, lists every var
 """
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 
 import environ
@@ -24,25 +23,18 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
 
 
-class _SetVariables(Mapping):
-    """The process's environment without its empty variables: an empty variable means its default."""
-
-    def __getitem__(self, name: str) -> str:
-        value = os.environ[name]
-        if value == "":
-            raise KeyError(name)
-        return value
-
-    def __iter__(self):
-        return (name for name, value in os.environ.items() if value != "")
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
+def _forget_empty_variables():
+    """An empty variable means its default: `.env.example`, copied as the operator's environment file (`.env`,
+    compose's env_file, systemd's EnvironmentFile), lists every variable and leaves most of them empty."""
+    for name in [name for name, value in os.environ.items() if value == ""]:
+        del os.environ[name]
 
 
+# The environment first; the `.env` file (DJANGO_ENV_FILE, default `.env` beside manage.py) fills in the rest.
+_forget_empty_variables()
+environ.Env.read_env(os.environ.get("DJANGO_ENV_FILE") or BASE_DIR / ".env", overwrite=False)
+_forget_empty_variables()
 env = environ.Env()
-env.ENVIRON = _SetVariables()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)  # os.environ: a variable set, even empty, wins over .env
 
 # --- Core ----------------------------------------------------------------------------------------
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+NO_ENV_FILE = {"DJANGO_ENV_FILE": "/nonexistent/.env"}  # a developer's .env file must not change what is tested
 
 
 def manage(*args, **env):
     """Run manage.py in a fresh interpreter with production settings and only the given DJANGO_* variables."""
     clean_env = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
-    clean_env.update(env)
+    clean_env.update(NO_ENV_FILE, **env)
     return subprocess.run(  # noqa: S603 (fixed arguments)
         [sys.executable, "manage.py", *args, "--settings=reemploi.settings.production"],
         cwd=PROJECT_DIR,
@@ -33,6 +34,8 @@ def test_production_settings_pass_the_deployment_checks():
         "--deploy",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="reemploi.example,www.reemploi.example",
+        DATABASE_URL="postgres://reemploi@127.0.0.1:5432/reemploi",
+        REDIS_URL="redis://127.0.0.1:6379/14",
     )
 
     assert result.returncode == 0, result.stderr
@@ -40,8 +43,18 @@ def test_production_settings_pass_the_deployment_checks():
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
+def test_the_deployment_checks_warn_of_production_on_the_embedded_defaults():
+    result = manage("check", "--deploy", DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="x.example")
+
+    output = result.stdout + result.stderr
+    assert "reemploi.W001" in output and "DATABASE_URL is not set" in output
+    assert "reemploi.W002" in output and "REDIS_URL is not set" in output
+    assert manage(
+        "check", "--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY=secrets.token_urlsafe(64)
+    ).returncode
+
+
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    # An empty variable also wins over any DJANGO_SECRET_KEY in a local .env file.
     result = manage("check", DJANGO_SECRET_KEY="", DJANGO_ALLOWED_HOSTS="reemploi.example")
 
     assert result.returncode != 0
@@ -57,7 +70,7 @@ def _production_settings(env: dict) -> dict:
     result = subprocess.run(  # noqa: S603 (fixed arguments)
         [sys.executable, "-c", code],
         cwd=PROJECT_DIR,
-        env={**env, "DJANGO_SETTINGS_MODULE": "reemploi.settings.production"},
+        env={"DJANGO_SETTINGS_MODULE": "reemploi.settings.production", **NO_ENV_FILE, **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -67,10 +80,11 @@ def _production_settings(env: dict) -> dict:
     return {name: re.sub(r" at 0x[0-9a-f]+", "", value) for name, value in settings.items()}  # objects' addresses
 
 
-def test_an_empty_variable_of_the_example_file_means_its_default():
+def test_an_empty_variable_of_the_example_file_means_its_default(tmp_path):
     """`.env.example` lists every variable, most of them empty, and is copied as the operator's environment file
-    (compose's env_file, systemd's EnvironmentFile): an empty one must give the embedded default, not an empty
-    value (an empty CELERY_BROKER_URL beside a REDIS_URL made tasks run inline and the worker idle)."""
+    (`.env`, compose's env_file, systemd's EnvironmentFile): an empty one must give the embedded default, not an
+    empty value (EMAIL_URL= crashed the settings; an empty CELERY_BROKER_URL beside a REDIS_URL made tasks run
+    inline and the worker idle)."""
     example = dict(
         line.split("=", 1)
         for line in (PROJECT_DIR / ".env.example").read_text().splitlines()
@@ -85,21 +99,33 @@ def test_an_empty_variable_of_the_example_file_means_its_default():
     assert "CELERY_BROKER_URL" in empty and "EMAIL_URL" in empty
     base = {name: value for name, value in os.environ.items() if name not in example and not name.startswith("DJANGO_")}
     base.update(operator)
+    env_file = tmp_path / ".env"
+    env_file.write_text((PROJECT_DIR / ".env.example").read_text())
     unset = _production_settings(base)
-    as_in_the_file = _production_settings({**base, **dict.fromkeys(empty, "")})
+    empty_in_the_environment = _production_settings({**base, **dict.fromkeys(empty, "")})
+    empty_in_the_env_file = _production_settings({**base, "DJANGO_ENV_FILE": str(env_file)})
 
-    different = {
-        name: (unset[name], as_in_the_file.get(name)) for name in unset if unset[name] != as_in_the_file.get(name)
-    }
-    assert different == {}
+    for variant in (empty_in_the_environment, empty_in_the_env_file):
+        assert {name: (unset[name], variant.get(name)) for name in unset if unset[name] != variant.get(name)} == {}
     assert unset["CELERY_BROKER_URL"] == repr("redis://127.0.0.1:6379/14")
     assert unset["CELERY_TASK_ALWAYS_EAGER"] == "False"
+
+
+def test_the_env_file_fills_in_what_the_environment_leaves_empty(tmp_path):
+    env_file = tmp_path / "env"
+    env_file.write_text("REDIS_URL=redis://127.0.0.1:6379/13\nDJANGO_SECRET_KEY=from-the-file\n")
+    base = {name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "REDIS_", "CELERY_"))}
+    settings = _production_settings(
+        {**base, "DJANGO_ENV_FILE": str(env_file), "REDIS_URL": "", "DJANGO_SECRET_KEY": secrets.token_urlsafe(64)}
+    )
+    assert settings["REDIS_URL"] == repr("redis://127.0.0.1:6379/13")  # empty in the environment: the file's
+    assert settings["SECRET_KEY"] != repr("from-the-file")  # set in the environment: the environment's
 
 
 def _entry_point_settings(module: str, **env) -> subprocess.CompletedProcess:
     """Import an entry point in a fresh interpreter without DJANGO_SETTINGS_MODULE: which settings it runs."""
     clean_env = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
-    clean_env.update(env)
+    clean_env.update(NO_ENV_FILE, **env)
     code = f"import os, django; import {module}; print(os.environ['DJANGO_SETTINGS_MODULE'])"
     if module == "reemploi.celery":
         code += "; django.setup()"
@@ -120,7 +146,8 @@ def test_every_entry_point_but_manage_py_defaults_to_production(module):
 
 def test_gunicorns_settings_load_the_production_application():
     env = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
-    env.update(DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="reemploi.example")
+    env.update(DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="reemploi.example", **NO_ENV_FILE)
+    env.update(GUNICORN_WORKERS="", GUNICORN_TIMEOUT="")  # empty: the defaults
     result = subprocess.run(  # noqa: S603 (fixed arguments)
         [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py", "--check-config"],
         cwd=PROJECT_DIR,
