@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -79,9 +81,16 @@ def newsletter_unsubscribe(request, token):
     )
 
 
+def _search_terms(typed: str) -> str:
+    """What the search engines are given: no control characters (a NUL breaks PostgreSQL's queries) nor double
+    quotes (an unbalanced one is a syntax error for SQLite's full-text search), spaces collapsed, 200 characters."""
+    kept = "".join(" " if char == '"' or unicodedata.category(char) == "Cc" else char for char in typed)
+    return " ".join(kept.split())[:200]
+
+
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[:200]
+    query = _search_terms(request.GET.get("q", ""))
     page_results = products = None
     if query:
         pages = Page.objects.live().public().specific().search(query)

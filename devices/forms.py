@@ -606,6 +606,18 @@ class DonorForm(WagtailAdminModelForm):
         model = Donor
         fields = ["name", "kind", "public_name_agreed", "contact_name", "contact_email", "users"]
 
+    def clean_users(self):
+        """The donor portal shows the donor's batches at every member: its users are the donor's own people,
+        never a member's staff (who would read other members' batches through it)."""
+        users = self.cleaned_data["users"]
+        staff = sorted(user.email for user in users if user.is_staff or user.memberships.exists())
+        if staff:
+            raise ValidationError(
+                _("%(emails)s: a member's staff account cannot be a portal user of a donor.")
+                % {"emails": ", ".join(staff)}
+            )
+        return users
+
 
 class UserEmailField(forms.EmailField):
     """One account designated by its e-mail address (no list of every account is shown)."""

@@ -5,7 +5,7 @@ serves; an object of another member is answered with 404, as if it did not exist
 (permission `devices.coordinate_network`, or a superuser) sees and acts across all members.
 """
 
-from devices.models import Association, Membership
+from devices.models import Association, Donor, IntakeBatch, Membership
 
 Role = Membership.Role
 COORDINATE_PERMISSION = "devices.coordinate_network"
@@ -29,3 +29,12 @@ def scoped(queryset, user, role: str, *, through: str = "association"):
     if is_coordinator(user):
         return queryset
     return queryset.filter(**{f"{through}__in": associations_of(user, role)})
+
+
+def donors_of(user):
+    """The donors a technician may list and change: those whose every batch is at one of their associations
+    (a donor not used yet has none). A donor that gave to several members is the network's: coordinators only."""
+    if is_coordinator(user):
+        return Donor.objects.all()
+    elsewhere = IntakeBatch.objects.exclude(association__in=associations_of(user, Role.TECHNICIAN))
+    return Donor.objects.exclude(batches__in=elsewhere)

@@ -35,7 +35,7 @@ from devices import admin_probe, admin_views, bulk_actions  # noqa: F401  (bulk_
 from devices.admin_views import OPERATE_PERMISSION
 from devices.forms import DonorForm, MembershipForm
 from devices.models import Association, Device, Donor, IntakeBatch, Membership
-from devices.scoping import associations_of, is_coordinator, scoped
+from devices.scoping import associations_of, donors_of, is_coordinator, scoped
 from devices.views import csv_cell
 from reemploi.permissions import forbidden_as_403
 
@@ -436,7 +436,34 @@ class IntakeBatchViewSet(MemberScopedViewSet):
 
 class DonorIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().annotate(batch_count=Count("batches"))
+        mine = donors_of(self.request.user).values("pk")
+        return super().get_base_queryset().filter(pk__in=mine).annotate(batch_count=Count("batches"))
+
+
+class DonorObjectMixin:
+    """A donor's page (edit, delete, history, usage): one of the user's donors (scoping.donors_of), 404 otherwise."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not donors_of(self.request.user).filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+class DonorEditView(DonorObjectMixin, generic.EditView):
+    pass
+
+
+class DonorDeleteView(DonorObjectMixin, generic.DeleteView):
+    pass
+
+
+class DonorHistoryView(DonorObjectMixin, HistoryView):
+    pass
+
+
+class DonorUsageView(DonorObjectMixin, UsageView):
+    pass
 
 
 class DonorViewSet(RegistryViewSet):
@@ -446,6 +473,10 @@ class DonorViewSet(RegistryViewSet):
     icon = "group"
     menu_label = _("Donors")
     index_view_class = DonorIndexView
+    edit_view_class = DonorEditView
+    delete_view_class = DonorDeleteView
+    history_view_class = DonorHistoryView
+    usage_view_class = DonorUsageView
     list_display = [
         "name",
         "kind",

@@ -92,10 +92,12 @@ CARD_COLUMNS = ("product__title", "product__slug", *CardFacts._fields[4:-1])
 
 
 def _decimal(value):
+    """A price typed in the filter (a comma or a point), or None when it is not a finite number (NaN, inf)."""
     try:
-        return Decimal(value.replace(",", ".")) if value else None
+        number = Decimal(value.replace(",", ".")) if value else None
     except InvalidOperation:
         return None
+    return number if number is not None and number.is_finite() else None
 
 
 def _whole(value):

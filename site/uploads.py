@@ -8,7 +8,10 @@ service before it stores a file (`upload_kind(upload, check)`).
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.template import loader
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as PillowImage
@@ -109,3 +112,21 @@ def readable_image(upload, message=None) -> None:
         raise ValidationError(message or _("This file cannot be read as an image.")) from error
     finally:
         upload.seek(0)
+
+
+def request_body_limit(get_response):
+    """Middleware: a request whose declared body is larger than REQUEST_BODY_MAX_MB answers 413 before its body is
+    read. Each upload field has its own limit, checked once the file is received; without this one, a body of
+    any size was received and spooled to disk first. (The TLS proxy should refuse such bodies even earlier.)"""
+
+    def middleware(request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_BODY_MAX_MB * MB:
+            page = loader.get_template("413.html").render({"limit_mb": settings.REQUEST_BODY_MAX_MB})
+            return HttpResponse(page, status=413, headers={"Connection": "close"})
+        return get_response(request)
+
+    return middleware

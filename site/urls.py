@@ -16,10 +16,11 @@ from reemploi.health import health
 from reemploi.views import login_redirect
 from shop import views as shop_views
 
-# Oscar, the Wagtail admin and the Django admin have login and sign-up pages of their own: every one leads
-# to allauth, which rate-limits them (one login for the whole platform).
+# Oscar, the Wagtail admin and the Django admin have login, sign-up and password-reset pages of their own:
+# every one leads to allauth, which rate-limits them (one login for the whole platform).
 single_login_patterns = [
     path("admin/login/", login_redirect("account_login")),
+    path("admin/password_reset/", login_redirect("account_reset_password")),  # Wagtail's, not rate-limited
     path("django-admin/login/", login_redirect("account_login")),
     path("_util/login/", login_redirect("account_login")),
     path("boutique/accounts/login/", login_redirect("account_login")),

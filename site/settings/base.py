@@ -136,6 +136,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",  # X-Request-ID: the proxy's, or a new one; in every log line
     "django.middleware.security.SecurityMiddleware",
+    "reemploi.uploads.request_body_limit",  # 413 for a body over REQUEST_BODY_MAX_MB, before it is read
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -364,6 +365,8 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# The largest request body received at all (every file of a form together); each field has its own smaller limit.
+REQUEST_BODY_MAX_MB = env.int("REQUEST_BODY_MAX_MB", default=100)
 
 # --- Internationalisation --------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

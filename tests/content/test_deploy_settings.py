@@ -198,3 +198,17 @@ def test_public_media_are_never_served_by_django_in_production(client, settings)
     name = storages["default"].save("original_images/atelier.jpg", ContentFile(b"\xff\xd8\xff photo"))
     assert storages["default"].url(name).startswith("/media/")
     assert client.get(storages["default"].url(name)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_request_body_over_the_limit_is_refused_before_it_is_read(client, settings):
+    """A trainee's 60 MB "proof" was received in full (spooled to disk) before its field refused it."""
+    settings.REQUEST_BODY_MAX_MB = 1
+    body = b"x" * (1024 * 1024 + 1)
+
+    refused = client.generic("POST", "/location/", body, content_type="application/octet-stream")
+    accepted = client.generic("POST", "/compte/login/", b"login=a", content_type="application/x-www-form-urlencoded")
+
+    assert refused.status_code == 413 and refused["Connection"] == "close"
+    assert "Fichiers trop volumineux" in refused.content.decode() and "1 Mo" in refused.content.decode()
+    assert accepted.status_code != 413

@@ -57,6 +57,19 @@ def test_search_finds_a_page_by_a_word_of_its_body(client, home_page):
     assert "/mentions-legales/" not in results
 
 
+@pytest.mark.parametrize("typed", ['"', 'a"b', '"effacement', "\x00", "\x00crypto", "crypto\x07graphique"])
+def test_search_takes_quotes_and_control_characters(client, home_page, typed):
+    """A lone double quote was a syntax error for SQLite's full-text search, a NUL one for PostgreSQL: both
+    answered the "database unreachable" page (503)."""
+    factories.standard_page(
+        home_page, title="Effacement des données", body=[factories.paragraph("La méthode cryptographique.")]
+    )
+
+    response = client.get("/recherche/", {"q": typed})
+
+    assert response.status_code == 200
+
+
 def test_search_leaves_out_unpublished_pages(client, home_page):
     page = factories.standard_page(
         home_page, title="Projet secret", body=[factories.paragraph("Un mot cryptographique.")]

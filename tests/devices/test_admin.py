@@ -630,6 +630,49 @@ def test_donor_portal_users_are_given_by_e_mail(workshop, workshop_user):
     assert "nobody@example.org" in unknown.content.decode()
 
 
+def test_a_member_staff_account_cannot_be_a_donors_portal_user(workshop, workshop_user):
+    """The donor portal shows the donor's batches at every member: a technician adding himself (or any member's
+    staff) as a portal user would read other members' batches."""
+    data = {"name": "La Poste", "kind": "company", "contact_name": "", "contact_email": ""}
+
+    refused = workshop.post(reverse("workshop_donors:add"), {**data, "users": workshop_user.email})
+
+    assert refused.status_code == 200 and not Donor.objects.filter(name="La Poste").exists()
+    assert "ne peut pas être utilisateur du portail d’un donateur" in refused.content.decode()
+
+
+def test_a_technician_changes_only_the_donors_of_their_own_members(client, workshop_user, batch):
+    """Région Bretagne gave to Déclic (the fixture's batch): a technician of another member neither lists nor
+    opens it; a donor that gave only to their member, or to nobody yet, is theirs."""
+    rennes = Association.objects.create(name="Rennes Ordi Partage", slug="rennes-ordi-partage", city="Rennes")
+    technician = get_user_model().objects.create_user(email="atelier.rennes@example.org", password="x")
+    technician.groups.add(Group.objects.get(name="Workshop"))
+    Membership.objects.create(user=technician, association=rennes, role=Membership.Role.TECHNICIAN)
+    theirs = Donor.objects.create(name="Rennes Métropole", kind=Donor.Kind.LOCAL_AUTHORITY)
+    IntakeBatch.objects.create(donor=theirs, association=rennes, reference="RM-1")
+    unused = Donor.objects.create(name="Nouveau donateur", kind=Donor.Kind.COMPANY)
+    declics = batch.donor
+    client.force_login(technician)
+
+    listed = {donor.name for donor in client.get(reverse("workshop_donors:index")).context["object_list"]}
+    edit = {
+        donor: client.get(reverse("workshop_donors:edit", args=[donor.pk])).status_code
+        for donor in (declics, theirs, unused)
+    }
+    changed = client.post(
+        reverse("workshop_donors:edit", args=[declics.pk]),
+        {"name": "Région Bretagne", "kind": "local_authority", "contact_email": "pirate@example.org", "users": ""},
+    )
+
+    assert listed == {"Rennes Métropole", "Nouveau donateur"}
+    assert edit == {declics: 404, theirs: 200, unused: 200}
+    assert changed.status_code == 404 and Donor.objects.get(pk=declics.pk).contact_email == ""
+    for name in ("history", "usage", "delete"):
+        assert client.get(reverse(f"workshop_donors:{name}", args=[declics.pk])).status_code == 404, name
+    client.force_login(workshop_user)  # Déclic's technician: Région Bretagne gave to Déclic only
+    assert client.get(reverse("workshop_donors:edit", args=[declics.pk])).status_code == 200
+
+
 def test_an_editor_gets_403_on_every_workshop_page(client, editor, workshop_user, batch):
     device = register(batch, "SN-EDITOR")
     client.force_login(editor)

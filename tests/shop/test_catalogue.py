@@ -74,6 +74,15 @@ def test_bad_filter_values_are_ignored_not_errors(client, catalogue):
     assert len(_titles(response)) == 3
 
 
+@pytest.mark.parametrize("value", ["NaN", "inf", "-inf", "Infinity", "sNaN"])
+def test_a_price_that_is_not_a_finite_number_is_ignored(client, catalogue, value):
+    """Decimal reads these as numbers: NaN broke the price slider's bisection, inf the template (500)."""
+    for param in ("prix_min", "prix_max"):
+        response = client.get("/boutique/catalogue/", {param: value})
+        assert response.status_code == 200, (param, value)
+        assert len(_titles(response)) == 3
+
+
 def test_listing_disappears_the_moment_its_last_device_is_withdrawn(client, catalogue):
     device = catalogue["small"].product.listed_devices.get().device
     listings.listing_remove_device(device=device, actor=None)
