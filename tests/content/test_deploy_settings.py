@@ -44,14 +44,14 @@ def test_production_settings_pass_the_deployment_checks():
 
 
 def test_the_deployment_checks_warn_of_production_on_the_embedded_defaults():
-    result = manage("check", "--deploy", DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="x.example")
+    embedded = {"DATABASE_URL": "", "REDIS_URL": "", "CELERY_BROKER_URL": ""}  # empty: the embedded defaults
+    key = secrets.token_urlsafe(64)
+    result = manage("check", "--deploy", DJANGO_SECRET_KEY=key, DJANGO_ALLOWED_HOSTS="x.example", **embedded)
 
     output = result.stdout + result.stderr
     assert "reemploi.W001" in output and "DATABASE_URL is not set" in output
     assert "reemploi.W002" in output and "REDIS_URL is not set" in output
-    assert manage(
-        "check", "--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY=secrets.token_urlsafe(64)
-    ).returncode
+    assert manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY=key, **embedded).returncode
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
