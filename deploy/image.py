@@ -30,7 +30,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ import time
 from pathlib import Path
 
 import requests
+from topology import Failure, port_open, wait_for  # deploy/topology.py, beside this script
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 OFFICIAL_BASE = "python:3.11-slim-bookworm"
@@ -213,7 +213,7 @@ def compose_up(tag: str, base: str):
         command = [*compose, "-p", COMPOSE_PROJECT, "--project-directory", str(project)]
         command += ["-f", str(project / "compose.yaml"), "-f", str(project / "check.yaml")]
         subprocess.run([*command, "down", "-v", "--remove-orphans"], capture_output=True)  # a killed run's
-        if port_in_use(8000):
+        if port_open(8000):
             raise SystemExit("compose.yaml publishes 127.0.0.1:8000, which is in use: stop what listens there first")
         try:
             if standins:
@@ -223,9 +223,11 @@ def compose_up(tag: str, base: str):
                     raise SystemExit(f"the stand-ins' build failed:\n{built.stdout[-3000:]}\n{built.stderr[-3000:]}")
             run(*command, "up", "-d", "--no-build", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             compose_checks(command, tag)
-        except (subprocess.CalledProcessError, SystemExit):
+        except (subprocess.CalledProcessError, SystemExit, Failure) as error:
             logs = subprocess.run([*command, "logs", "--no-color", "--tail", "40"], capture_output=True, text=True)
             print(logs.stdout[-6000:], file=sys.stderr)
+            if isinstance(error, Failure):
+                raise SystemExit(str(error)) from None
             raise
         finally:
             subprocess.run([*command, "down", "-v", "--remove-orphans"], capture_output=True)
@@ -244,7 +246,7 @@ def compose_checks(command: list[str], tag: str):
             raise SystemExit(f"compose's migrate service failed (exit {state['ExitCode']})")
         return state.get("Status") == "exited"
 
-    wait("the migrate service done", migrated, timeout=300)
+    wait_for("the migrate service done", migrated, timeout=300, interval=1)
     images = {service: container(service).get("Config", {}).get("Image") for service in ("web", "worker", "beat")}
     if set(images.values()) != {tag}:
         raise SystemExit(f"the site's services run {images}, not {tag}")
@@ -257,7 +259,7 @@ def compose_checks(command: list[str], tag: str):
         )
         return answer.json() if answer.status_code == 200 else None
 
-    components = wait("the health endpoint green through compose's published port", health, timeout=180)
+    components = wait_for("the health endpoint green through compose's published port", health, 180, interval=1)
     print("   health green:", ", ".join(sorted(components)))
     beat = run(*command, "logs", "--no-color", "beat", capture_output=True).stdout
     if "beat: Starting" not in beat:
@@ -306,24 +308,6 @@ def compose_override(tag: str, base: str, standins: list[str]) -> dict:
             "command": ["http://s3:9000"],
         }
     return {"services": services}
-
-
-def port_in_use(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def wait(what: str, predicate, timeout: float):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = predicate()
-        except (OSError, ValueError, requests.RequestException):
-            result = None
-        if result:
-            return result
-        time.sleep(1)
-    raise SystemExit(f"{what}: not within {timeout:.0f} s")
 
 
 def main() -> int:
