@@ -63,12 +63,15 @@ class MemberScope:
     role = Membership.Role.TECHNICIAN
     through = "association"
 
+    def in_scope(self, queryset):
+        return scoped(queryset, self.request.user, self.role, through=self.through)
+
 
 class ScopedListMixin(MemberScope):
     """A listing of the objects of the user's own associations only."""
 
     def get_base_queryset(self):
-        return scoped(super().get_base_queryset(), self.request.user, self.role, through=self.through)
+        return self.in_scope(super().get_base_queryset())
 
 
 class ScopedObjectMixin(MemberScope):
@@ -76,8 +79,7 @@ class ScopedObjectMixin(MemberScope):
 
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
-        mine = scoped(type(obj)._default_manager.filter(pk=obj.pk), self.request.user, self.role, through=self.through)
-        if not mine.exists():
+        if not self.in_scope(type(obj)._default_manager.filter(pk=obj.pk)).exists():
             raise Http404
         return obj
 
@@ -434,35 +436,31 @@ class IntakeBatchViewSet(MemberScopedViewSet):
         )
 
 
-class DonorIndexView(generic.IndexView):
+class DonorScope(MemberScope):
+    """Donors have no association of their own: the user's are those of scoping.donors_of."""
+
+    def in_scope(self, queryset):
+        return queryset.filter(pk__in=donors_of(self.request.user).values("pk"))
+
+
+class DonorIndexView(DonorScope, ScopedIndexView):
     def get_base_queryset(self):
-        mine = donors_of(self.request.user).values("pk")
-        return super().get_base_queryset().filter(pk__in=mine).annotate(batch_count=Count("batches"))
+        return super().get_base_queryset().annotate(batch_count=Count("batches"))
 
 
-class DonorObjectMixin:
-    """A donor's page (edit, delete, history, usage): one of the user's donors (scoping.donors_of), 404 otherwise."""
-
-    def get_object(self, *args, **kwargs):
-        obj = super().get_object(*args, **kwargs)
-        if not donors_of(self.request.user).filter(pk=obj.pk).exists():
-            raise Http404
-        return obj
-
-
-class DonorEditView(DonorObjectMixin, generic.EditView):
+class DonorEditView(DonorScope, ScopedEditView):
     pass
 
 
-class DonorDeleteView(DonorObjectMixin, generic.DeleteView):
+class DonorDeleteView(DonorScope, ScopedDeleteView):
     pass
 
 
-class DonorHistoryView(DonorObjectMixin, HistoryView):
+class DonorHistoryView(DonorScope, ScopedHistoryView):
     pass
 
 
-class DonorUsageView(DonorObjectMixin, UsageView):
+class DonorUsageView(DonorScope, ScopedUsageView):
     pass
 
 
